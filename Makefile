@@ -1,0 +1,51 @@
+# The two commands: `make run-services` (whole stack on this machine) and `make test` (every test).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_BIN := node_modules/.bin
+
+.PHONY: help install gen certs kafka-mock migrate run-services test test-unit lint typecheck bench
+
+help:
+	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
+	@echo "make test          run every test"
+	@echo "make lint          eslint, prettier, buf lint, typecheck"
+	@echo "make gen           regenerate TypeScript from proto/"
+	@echo "make certs         make dev TLS certificates under certs/"
+	@echo "make migrate       apply migrations to the databases in *_DATABASE_URL (or the embedded cluster)"
+	@echo "make bench         run the benchmarks, write docs/benchmarks.md"
+
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp
+
+gen: install
+	bash scripts/gen.sh
+
+certs:
+	bash scripts/make-certs.sh
+
+kafka-mock:
+	bash tools/kafka-mock/build.sh
+
+migrate: install
+	node --import tsx scripts/migrate.ts
+
+run-services: install certs kafka-mock
+	node --import tsx scripts/run-services.ts
+
+test: install certs kafka-mock
+	bash scripts/run-tests.sh
+
+lint: install
+	$(NODE_BIN)/buf lint
+	$(NODE_BIN)/tsc -p tsconfig.json
+	$(NODE_BIN)/eslint .
+	$(NODE_BIN)/prettier --check .
+
+typecheck: install
+	$(NODE_BIN)/tsc -p tsconfig.json
+
+bench: install certs kafka-mock
+	node --import tsx bench/runAll.ts $(if $(SCENARIO),--scenario $(SCENARIO),)

@@ -1,0 +1,29 @@
+// Building blocks for services' config schemas: the settings every service shares.
+import { z } from 'zod';
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const durationMs = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+export const boolFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** TLS and listening settings of a gRPC server; plaintext is for debugging only. */
+export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
+  GRPC_HOST: z.string().default('0.0.0.0'),
+  GRPC_PORT: port(grpcPort),
+  ADMIN_PORT: port(adminPort),
+  TLS_CERT_FILE: z.string().default('certs/server.crt'),
+  TLS_KEY_FILE: z.string().default('certs/server.key'),
+  GRPC_PLAINTEXT: boolFlag(false),
+  SHUTDOWN_GRACE_MS: durationMs(10_000),
+  LOG_LEVEL: logLevel,
+});
+
+export const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');

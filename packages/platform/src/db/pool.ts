@@ -1,0 +1,63 @@
+// PostgreSQL pool and the transaction helper through which every use case writes.
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { Logger } from '../logger';
+
+/** Anything that runs a query: the pool, or a client inside a transaction. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(
+    query: string | { name?: string; text: string; values?: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+export interface Database {
+  pool: Pool;
+  inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDatabase(options: {
+  connectionString: string;
+  maxConnections: number;
+  statementTimeoutMs: number;
+  logger: Logger;
+  applicationName: string;
+}): Database {
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections,
+    statement_timeout: options.statementTimeoutMs,
+    connectionTimeoutMillis: 5_000,
+    application_name: options.applicationName,
+  });
+  pool.on('error', (err) => options.logger.warn({ err: err.message }, 'idle postgres client failed'));
+  return {
+    pool,
+    inTransaction: (work) => inTransaction(pool, work),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function inTransaction<T>(pool: Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client: PoolClient = await pool.connect();
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client as Queryable);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      broken = true;
+    }
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

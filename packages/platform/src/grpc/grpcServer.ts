@@ -1,0 +1,73 @@
+// A TLS gRPC server with health, reflection (for this server's services only) and graceful shutdown.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { ReflectionService } from '@grpc/reflection';
+import fs from 'node:fs';
+import { descriptorSetPath } from '@shop/proto';
+import { serverCredentials } from './tls';
+
+export interface ServiceRegistration {
+  /** Fully qualified name, e.g. `loms.v1.LomsService`. */
+  name: string;
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+export interface GrpcServerHandle {
+  port: number;
+  health: HealthImplementation;
+  setServing(serving: boolean): void;
+  shutdown(graceMs: number): Promise<void>;
+}
+
+export async function startGrpcServer(options: {
+  host: string;
+  port: number;
+  tls: { certFile: string; keyFile: string; plaintext: boolean };
+  services: ServiceRegistration[];
+  serverOptions?: grpc.ServerOptions;
+}): Promise<GrpcServerHandle> {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, ...options.serverOptions });
+  const names = options.services.map((s) => s.name);
+  const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
+  for (const s of options.services) server.addService(s.definition, s.implementation);
+  health.addToServer(server);
+  reflectionFor([...names, 'grpc.health.v1.Health']).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${options.host}:${options.port}`, serverCredentials(options.tls), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
+  );
+  const setServing = (serving: boolean) => {
+    for (const n of ['', ...names]) health.setStatus(n, serving ? 'SERVING' : 'NOT_SERVING');
+  };
+  return {
+    port,
+    health,
+    setServing,
+    shutdown: (graceMs) =>
+      new Promise<void>((resolve) => {
+        setServing(false);
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+let reflectionPackages: protoLoader.PackageDefinition | undefined;
+
+function reflectionFor(services: string[]): ReflectionService {
+  reflectionPackages ??= {
+    ...protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(descriptorSetPath)),
+    ...protoLoader.loadSync(healthProtoPath),
+  };
+  return new ReflectionService(reflectionPackages, { services });
+}

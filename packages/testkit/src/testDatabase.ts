@@ -1,0 +1,10 @@
+// For integration test files: a fresh, migrated database of one service.
+import { inject } from 'vitest';
+import type { ServiceDatabase } from './migrate';
+import { createDatabaseFromTemplate } from './testDatabases';
+import { withDatabase } from './vitestGlobalSetup';
+
+export function freshDatabase(service: ServiceDatabase): Promise<string> {
+  const adminUrl = inject('postgresAdminUrl');
+  return createDatabaseFromTemplate((db) => withDatabase(adminUrl, db), service);
+}
