@@ -9,3 +9,5 @@ export * from './grpc/unaryHandler';
 export * from './grpc/grpcServer';
 export * from './admin/adminServer';
 export * from './shutdown';
+export * from './grpc/callUnary';
+export * from './kafka/createKafka';

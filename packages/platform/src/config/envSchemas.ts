@@ -3,7 +3,21 @@ import { z } from 'zod';
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-export const durationMs = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+const durationUnitsMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** A duration such as `500ms`, `10s`, `10m`, `1h` (a bare number is milliseconds), parsed to ms. */
+export const durationMs = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^(\d+)(ms|s|m|h)?$/.exec(value.trim());
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 500ms, 10s, 10m or 1h' });
+        return z.NEVER;
+      }
+      return Number(match[1]) * durationUnitsMs[(match[2] ?? 'ms') as keyof typeof durationUnitsMs];
+    });
 export const boolFlag = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -20,7 +34,7 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
   TLS_CERT_FILE: z.string().default('certs/server.crt'),
   TLS_KEY_FILE: z.string().default('certs/server.key'),
   GRPC_PLAINTEXT: boolFlag(false),
-  SHUTDOWN_GRACE_MS: durationMs(10_000),
+  SHUTDOWN_GRACE: durationMs('10s'),
   LOG_LEVEL: logLevel,
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, parseConfig, redactUrl } from './parseConfig';
-import { port, postgresUrl } from './envSchemas';
+import { durationMs, port, postgresUrl } from './envSchemas';
 
 const schema = z.object({ GRPC_PORT: port(50052), LOMS_DATABASE_URL: postgresUrl });
 
@@ -27,5 +27,17 @@ describe('parseConfig', () => {
 
   it('redacts only the password of a connection string', () => {
     expect(redactUrl('postgres://user:pw@host:5432/db')).toBe('postgres://user:***@host:5432/db');
+  });
+});
+
+describe('durationMs', () => {
+  const durations = z.object({ TIMEOUT: durationMs('10m') });
+  it('reads units and defaults', () => {
+    expect(parseConfig(durations, {}).TIMEOUT).toBe(600_000);
+    expect(parseConfig(durations, { TIMEOUT: '1s' }).TIMEOUT).toBe(1_000);
+    expect(parseConfig(durations, { TIMEOUT: '250' }).TIMEOUT).toBe(250);
+  });
+  it('refuses a duration without a number', () => {
+    expect(() => parseConfig(durations, { TIMEOUT: 'soon' })).toThrowError(/TIMEOUT="soon"/);
   });
 });

@@ -1,0 +1,32 @@
+import { statusChanged } from '../domain/statusChange';
+import type { LomsDeps, StoredOrder } from './ports';
+
+export interface CancelExpiredResult {
+  cancelledExpired: number;
+  repairedNew: number;
+  /** How late the most overdue cancelled order was, in ms. */
+  maxLagMs: number;
+}
+
+/**
+ * One batch of the timeout canceller: cancels unpaid orders past their deadline, and orders a crash
+ * left in NEW for longer than `stuckNewAfterMs`. Replica-safe: rows locked elsewhere are skipped.
+ */
+export async function cancelExpiredOrders(deps: LomsDeps, options: { batchSize: number; stuckNewAfterMs: number }): Promise<CancelExpiredResult> {
+  return deps.inTransaction(async (tx) => {
+    const now = deps.now();
+    const expired = await deps.orders.lockExpired(tx, now, options.batchSize);
+    const stuck = await deps.orders.lockStuckNew(tx, new Date(now.getTime() - options.stuckNewAfterMs), options.batchSize);
+    const orders: StoredOrder[] = [...expired, ...stuck];
+    if (orders.length === 0) return { cancelledExpired: 0, repairedNew: 0, maxLagMs: 0 };
+    const ids = orders.map((o) => o.id);
+    await deps.stocks.releaseReservations(tx, ids);
+    await deps.orders.setStatus(tx, ids, 'CANCELLED', now);
+    await deps.outbox.add(
+      tx,
+      orders.map((order) => statusChanged(order, 'CANCELLED', now, { eventId: deps.newEventId(), traceparent: deps.traceparent() })),
+    );
+    const maxLagMs = Math.max(0, ...expired.map((o) => now.getTime() - o.paymentDeadline.getTime()));
+    return { cancelledExpired: expired.length, repairedNew: stuck.length, maxLagMs };
+  });
+}

@@ -1,0 +1,19 @@
+// Every LOMS setting, from the environment, validated once at start.
+import { z } from 'zod';
+import { boolFlag, durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+
+export const lomsConfigSchema = z.object({
+  ...grpcServerEnv(50052, 8082),
+  LOMS_DATABASE_URL: postgresUrl,
+  DB_POOL_MAX: positiveInt(10),
+  DB_STATEMENT_TIMEOUT: durationMs('5s'),
+  ORDER_PAYMENT_TIMEOUT: durationMs('10m'),
+  CANCELLER_ENABLED: boolFlag(true),
+  CANCELLER_INTERVAL: durationMs('1s'),
+  CANCELLER_BATCH_SIZE: positiveInt(500),
+  STUCK_NEW_ORDER_AFTER: durationMs('1m'),
+});
+
+export type LomsConfig = z.infer<typeof lomsConfigSchema>;
+
+export const loadLomsConfig = (env: NodeJS.ProcessEnv = process.env): LomsConfig => parseConfig(lomsConfigSchema, env);

@@ -1,0 +1,55 @@
+// Domain errors; each has a stable code that the transport maps to a status.
+import type { OrderId, Sku } from './order';
+import type { OrderStatus } from './orderStatus';
+
+export interface StockShortage {
+  sku: Sku;
+  requested: number;
+  available: number;
+}
+
+export class OrderNotFoundError extends Error {
+  readonly code = 'ORDER_NOT_FOUND';
+  constructor(readonly orderId: OrderId) {
+    super(`order ${orderId} not found`);
+  }
+}
+
+export class InsufficientStockError extends Error {
+  readonly code = 'INSUFFICIENT_STOCK';
+  constructor(
+    readonly orderId: OrderId,
+    readonly shortages: StockShortage[],
+  ) {
+    super(`not enough stock for order ${orderId}: ${shortages.map((s) => `sku ${s.sku}`).join(', ')}`);
+  }
+}
+
+/** The order is in a status from which the requested change is not allowed. */
+export class OrderStatusConflictError extends Error {
+  readonly code = 'ORDER_STATUS_CONFLICT';
+  constructor(
+    readonly orderId: OrderId,
+    readonly status: OrderStatus,
+    readonly wanted: OrderStatus,
+  ) {
+    super(`order ${orderId} is ${status} and cannot become ${wanted}`);
+  }
+}
+
+export class PaymentDeadlinePassedError extends Error {
+  readonly code = 'PAYMENT_DEADLINE_PASSED';
+  constructor(
+    readonly orderId: OrderId,
+    readonly deadline: Date,
+  ) {
+    super(`order ${orderId} was not paid before ${deadline.toISOString()} and is cancelled`);
+  }
+}
+
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('idempotency_key was already used for an order with different items');
+  }
+}

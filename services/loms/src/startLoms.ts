@@ -1,0 +1,72 @@
+// LOMS composition root: database, gRPC server, admin port and workers; returns how to stop them.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createDatabase, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { loms } from '@shop/proto';
+import type { LomsConfig } from './config';
+import { lomsDeps } from './lomsDeps';
+import { lomsService } from './transport/grpc/lomsService';
+import { startOrderCanceller } from './workers/startOrderCanceller';
+
+export interface LomsHandle {
+  grpcPort: number;
+  adminPort: number;
+  registry: Registry;
+  stop(): Promise<void>;
+}
+
+export async function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandle> {
+  const db = createDatabase({
+    connectionString: config.LOMS_DATABASE_URL,
+    maxConnections: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+    logger,
+    applicationName: 'loms',
+  });
+  const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const grpcServer = await startGrpcServer({
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) }],
+  });
+  const admin = await startAdminServer({
+    host: config.GRPC_HOST,
+    port: config.ADMIN_PORT,
+    registry,
+    readiness: { postgres: db.ping },
+  });
+  const canceller = config.CANCELLER_ENABLED
+    ? startOrderCanceller(deps, logger, {
+        intervalMs: config.CANCELLER_INTERVAL,
+        batchSize: config.CANCELLER_BATCH_SIZE,
+        stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
+      })
+    : undefined;
+  const databaseWatch = watchDatabase(db.ping, grpcServer.setServing);
+  logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
+
+  return {
+    grpcPort: grpcServer.port,
+    adminPort: admin.port,
+    registry,
+    async stop() {
+      databaseWatch.stop();
+      await grpcServer.shutdown(config.SHUTDOWN_GRACE);
+      await canceller?.stop();
+      await admin.close();
+      await db.close();
+    },
+  };
+}
+
+/** Health follows the database: NOT_SERVING while it does not answer. */
+function watchDatabase(ping: () => Promise<void>, setServing: (serving: boolean) => void): { stop(): void } {
+  const check = () => ping().then(() => setServing(true), () => setServing(false));
+  void check();
+  const timer = setInterval(check, 2_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,36 @@
+// Input bounds of api.md, checked before any lookup; each violation names the proto field.
+import { RequestChecks } from '@shop/platform';
+import type { loms } from '@shop/proto';
+import { mergeItems } from '../../domain/order';
+
+export const maxCount = 10_000;
+export const maxDistinctSkus = 100;
+export const maxIdempotencyKeyLength = 128;
+
+export function checkCreateOrder(request: loms.CreateOrderRequest): void {
+  const checks = new RequestChecks().positive('user_id', request.userId);
+  if (request.items.length === 0) checks.fail('items', 'must not be empty');
+  request.items.forEach((item, i) => {
+    checks.positive(`items[${i}].sku`, item.sku).between(`items[${i}].count`, item.count, 1, maxCount);
+  });
+  const merged = mergeItems(request.items);
+  if (merged.length > maxDistinctSkus) checks.fail('items', `must have at most ${maxDistinctSkus} distinct SKUs`);
+  for (const item of merged) {
+    if (item.count > maxCount && request.items.every((i) => i.count <= maxCount))
+      checks.fail('items', `sku ${item.sku}: merged count ${item.count} must be at most ${maxCount}`);
+  }
+  checks.maxLength('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength);
+  checks.throwIfAny();
+}
+
+export function checkOrderId(orderId: number): void {
+  new RequestChecks().positive('order_id', orderId).throwIfAny();
+}
+
+export function checkSku(sku: number): void {
+  new RequestChecks().positive('sku', sku).throwIfAny();
+}
+
+export function checkPageSize(checks: RequestChecks, pageSize: number): RequestChecks {
+  return checks.between('page_size', pageSize, 0, 1000);
+}

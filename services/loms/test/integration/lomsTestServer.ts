@@ -1,0 +1,77 @@
+// Starts the real LOMS (TLS gRPC on port 0) over a fresh database, with a generated client.
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { Pool } from 'pg';
+import { callUnary, clientCredentials, createLogger, type UnaryMethod } from '@shop/platform';
+import { loms } from '@shop/proto';
+import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { loadLomsConfig } from '../../src/config';
+import { startLoms, type LomsHandle } from '../../src/startLoms';
+
+export interface LomsTestServer {
+  handle: LomsHandle;
+  databaseUrl: string;
+  pool: Pool;
+  client: loms.LomsServiceClient;
+  call<Req, Res>(method: (c: loms.LomsServiceClient) => UnaryMethod<Req, Res>, request: Req): Promise<Res>;
+  stop(): Promise<void>;
+}
+
+export async function startLomsTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<LomsTestServer> {
+  const root = repoRoot();
+  const url = databaseUrl ?? (await freshDatabase('loms'));
+  const config = loadLomsConfig({
+    LOMS_DATABASE_URL: url,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    ADMIN_PORT: '0',
+    TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
+    TLS_KEY_FILE: path.join(root, 'certs/server.key'),
+    CANCELLER_ENABLED: 'false',
+    SHUTDOWN_GRACE: '1s',
+    ...env,
+  });
+  const handle = await startLoms(config, createLogger('loms', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const client = new loms.LomsServiceClient(
+    `localhost:${handle.grpcPort}`,
+    clientCredentials({ caFile: path.join(root, 'certs/ca.crt'), plaintext: false }),
+  );
+  const pool = new Pool({ connectionString: url, max: 4 });
+  return {
+    handle,
+    databaseUrl: url,
+    pool,
+    client,
+    call: (method, request) => callUnary(method(client).bind(client), request, { timeoutMs: 10_000 }),
+    async stop() {
+      client.close();
+      await pool.end();
+      await handle.stop();
+    },
+  };
+}
+
+/** Replaces all stock with the given rows (warehouses 1..3 exist). */
+export async function setStock(pool: Pool, rows: { sku: number; warehouseId: number; total: number; reserved?: number }[]): Promise<void> {
+  await pool.query("INSERT INTO warehouses (id, name) VALUES (1, 'w1'), (2, 'w2'), (3, 'w3') ON CONFLICT DO NOTHING");
+  await pool.query('DELETE FROM stocks WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.sku = stocks.sku)');
+  for (const r of rows)
+    await pool.query(
+      `INSERT INTO stocks (sku, warehouse_id, total, reserved) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (sku, warehouse_id) DO UPDATE SET total = excluded.total, reserved = excluded.reserved`,
+      [r.sku, r.warehouseId, r.total, r.reserved ?? 0],
+    );
+}
+
+export async function stockRows(pool: Pool, sku: number): Promise<{ warehouseId: number; total: number; reserved: number }[]> {
+  const { rows } = await pool.query<{ warehouse_id: string; total: string; reserved: string }>(
+    'SELECT warehouse_id, total, reserved FROM stocks WHERE sku = $1 ORDER BY warehouse_id',
+    [sku],
+  );
+  return rows.map((r) => ({ warehouseId: Number(r.warehouse_id), total: Number(r.total), reserved: Number(r.reserved) }));
+}
+
+export function grpcCode(err: unknown): grpc.status | undefined {
+  return (err as grpc.ServiceError | undefined)?.code;
+}
