@@ -1,0 +1,64 @@
+// In-memory ports for use-case unit tests: orders and reservations as plain maps.
+import type { OrderStatusChanged } from '../domain/statusChange';
+import type { LomsDeps, StoredOrder } from './ports';
+
+export interface FakeLoms {
+  deps: LomsDeps;
+  orders: Map<number, StoredOrder>;
+  written: { writtenOff: number[]; released: number[] };
+  events: OrderStatusChanged[];
+  setNow(date: Date): void;
+}
+
+export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
+  const orders = new Map(initial.map((o) => [o.id, { ...o }]));
+  const written = { writtenOff: [] as number[], released: [] as number[] };
+  const events: OrderStatusChanged[] = [];
+  let now = new Date('2026-01-01T00:00:00Z');
+  let nextEvent = 0;
+  const tx = {};
+  const notUsed = () => Promise.reject(new Error('not used by this use case'));
+  const deps: LomsDeps = {
+    inTransaction: (work) => work(tx),
+    orders: {
+      createReservingStock: notUsed,
+      getById: async (_, id) => orders.get(id),
+      getByIdForUpdate: async (_, id) => orders.get(id),
+      getByIdempotencyKey: async () => undefined,
+      listByUser: notUsed,
+      async setStatus(_, ids, status, at) {
+        for (const id of ids) {
+          const order = orders.get(id);
+          if (order) orders.set(id, { ...order, status, updatedAt: at });
+        }
+      },
+      lockExpired: async (_, at, limit) =>
+        [...orders.values()].filter((o) => o.status === 'AWAITING_PAYMENT' && o.paymentDeadline <= at).slice(0, limit),
+      lockStuckNew: async (_, before, limit) => [...orders.values()].filter((o) => o.status === 'NEW' && o.createdAt < before).slice(0, limit),
+    },
+    stocks: {
+      writeOffReservations: async (_, ids) => void written.writtenOff.push(...ids),
+      releaseReservations: async (_, ids) => void written.released.push(...ids),
+      getBySku: notUsed,
+    },
+    outbox: { add: async (_, added) => void events.push(...added) },
+    now: () => now,
+    newEventId: () => `event-${(nextEvent += 1)}`,
+    traceparent: () => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    paymentTimeoutMs: 600_000,
+  };
+  return { deps, orders, written, events, setNow: (d) => (now = d) };
+}
+
+export function awaitingOrder(id: number, deadline: Date, status: StoredOrder['status'] = 'AWAITING_PAYMENT'): StoredOrder {
+  return {
+    id,
+    userId: 7,
+    status,
+    items: [{ sku: 1, count: 2 }],
+    createdAt: new Date(deadline.getTime() - 600_000),
+    updatedAt: new Date(deadline.getTime() - 600_000),
+    paymentDeadline: deadline,
+    shortages: undefined,
+  };
+}
