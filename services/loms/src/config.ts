@@ -1,6 +1,6 @@
 // Every LOMS setting, from the environment, validated once at start.
 import { z } from 'zod';
-import { boolFlag, durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+import { boolFlag, durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
 
 export const lomsConfigSchema = z.object({
   ...grpcServerEnv(50052, 8082),
@@ -12,6 +12,13 @@ export const lomsConfigSchema = z.object({
   CANCELLER_INTERVAL: durationMs('1s'),
   CANCELLER_BATCH_SIZE: positiveInt(500),
   STUCK_NEW_ORDER_AFTER: durationMs('1m'),
+  KAFKA_BROKERS: kafkaBrokers,
+  ORDER_STATUS_TOPIC: z.string().min(1).default('loms.order-status'),
+  OUTBOX_RELAY_ENABLED: boolFlag(true),
+  OUTBOX_BATCH_SIZE: positiveInt(500),
+  OUTBOX_POLL_INTERVAL: durationMs('100ms'),
+  OUTBOX_SEND_TIMEOUT: durationMs('10s'),
+  OUTBOX_RETENTION: durationMs('24h'),
 });
 
 export type LomsConfig = z.infer<typeof lomsConfigSchema>;

@@ -1,11 +1,12 @@
 // LOMS composition root: database, gRPC server, admin port and workers; returns how to stop them.
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createDatabase, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { createDatabase, createKafka, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
 import { lomsService } from './transport/grpc/lomsService';
 import { startOrderCanceller } from './workers/startOrderCanceller';
+import { startOutboxRelay } from './workers/startOutboxRelay';
 
 export interface LomsHandle {
   grpcPort: number;
@@ -45,6 +46,23 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
         stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
       })
     : undefined;
+  const relay = config.OUTBOX_RELAY_ENABLED
+    ? startOutboxRelay(
+        db.pool,
+        createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
+          allowAutoTopicCreation: true,
+          maxInFlightRequests: 1,
+        }),
+        logger,
+        {
+          topic: config.ORDER_STATUS_TOPIC,
+          batchSize: config.OUTBOX_BATCH_SIZE,
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
+          sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
+          retentionMs: config.OUTBOX_RETENTION,
+        },
+      )
+    : undefined;
   const databaseWatch = watchDatabase(db.ping, grpcServer.setServing);
   logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
 
@@ -56,6 +74,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
       databaseWatch.stop();
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await canceller?.stop();
+      await relay?.stop();
       await admin.close();
       await db.close();
     },

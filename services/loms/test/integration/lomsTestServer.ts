@@ -29,6 +29,7 @@ export async function startLomsTestServer(env: Record<string, string> = {}, data
     TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
     TLS_KEY_FILE: path.join(root, 'certs/server.key'),
     CANCELLER_ENABLED: 'false',
+    OUTBOX_RELAY_ENABLED: 'false',
     SHUTDOWN_GRACE: '1s',
     ...env,
   });

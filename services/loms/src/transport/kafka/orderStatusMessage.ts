@@ -1,0 +1,23 @@
+// An outbox row as the Kafka message of api.md: key = order id, value = JSON of events.v1.OrderStatusChanged.
+import type { Message } from 'kafkajs';
+import { events, loms } from '@shop/proto';
+import type { OutboxRow } from '../../storage/outboxRelayQueries';
+
+export const eventTypeHeader = 'order.status_changed';
+
+const toProtoStatus = (status: string): loms.OrderStatus => loms.orderStatusFromJSON(`ORDER_STATUS_${status}`);
+
+export function orderStatusMessage(row: OutboxRow): Message {
+  const value = events.OrderStatusChanged.toJSON({
+    eventId: row.event_id,
+    orderId: Number(row.order_id),
+    userId: Number(row.user_id),
+    status: toProtoStatus(row.status),
+    previousStatus: toProtoStatus(row.previous_status),
+    occurredAt: row.occurred_at,
+    items: row.items,
+  });
+  const headers: Record<string, string> = { 'event-type': eventTypeHeader };
+  if (row.traceparent) headers.traceparent = row.traceparent;
+  return { key: row.order_id, value: JSON.stringify(value), headers };
+}

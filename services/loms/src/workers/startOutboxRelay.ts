@@ -1,0 +1,116 @@
+// The outbox relay: publishes unpublished outbox rows to Kafka in order and marks them published
+// once the broker acknowledged. One relay is active across replicas; the others stand by.
+import type { Pool } from 'pg';
+import type { Producer } from 'kafkajs';
+import type { Logger, Queryable } from '@shop/platform';
+import { deletePublishedBefore, fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
+import { orderStatusMessage } from '../transport/kafka/orderStatusMessage';
+import { advisoryLeadership } from './advisoryLeadership';
+
+/** Advisory lock key of the relay: any constant shared by all LOMS replicas. */
+const relayLockKey = 0x4c4f4d53;
+
+export interface OutboxRelayOptions {
+  topic: string;
+  batchSize: number;
+  pollIntervalMs: number;
+  sendTimeoutMs: number;
+  retentionMs: number;
+  onPublished?: (count: number) => void;
+  onError?: (err: unknown) => void;
+}
+
+export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger, options: OutboxRelayOptions): { stop(): Promise<void> } {
+  const leadership = advisoryLeadership(pool, relayLockKey);
+  const q = pool as unknown as Queryable;
+  let stopped = false;
+  let connected = false;
+  let failures = 0;
+  let wake: (() => void) | undefined;
+  let nextCleanup = 0;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  /** Publishes one batch; returns how many rows it published. */
+  const publishBatch = async (): Promise<number> => {
+    const rows = await fetchUnpublished(q, options.batchSize);
+    if (rows.length === 0) return 0;
+    if (!connected) {
+      await withTimeout(producer.connect(), options.sendTimeoutMs, 'connecting to Kafka');
+      connected = true;
+    }
+    await withTimeout(
+      producer.send({ topic: options.topic, acks: -1, messages: rows.map(orderStatusMessage) }),
+      options.sendTimeoutMs,
+      'publishing to Kafka',
+    );
+    await markPublished(q, rows.map((r) => r.id));
+    options.onPublished?.(rows.length);
+    return rows.length;
+  };
+
+  const cleanUp = async () => {
+    if (Date.now() < nextCleanup) return;
+    nextCleanup = Date.now() + 60_000;
+    const deleted = await deletePublishedBefore(q, new Date(Date.now() - options.retentionMs), 10_000);
+    if (deleted > 0) logger.info({ deleted }, 'deleted published outbox rows past retention');
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        if (!(await leadership.tryLead())) {
+          await sleep(Math.max(options.pollIntervalMs, 1_000));
+          continue;
+        }
+        const published = await publishBatch();
+        if (failures > 0) logger.info({ after: failures }, 'outbox relay recovered');
+        failures = 0;
+        if (published < options.batchSize) {
+          await cleanUp();
+          await sleep(options.pollIntervalMs);
+        }
+      } catch (err) {
+        failures += 1;
+        options.onError?.(err);
+        logger.warn({ err: (err as Error).message, failures }, 'outbox relay iteration failed');
+        if (connected && failures % 5 === 0) {
+          connected = false;
+          await producer.disconnect().catch(() => undefined);
+        }
+        await sleep(backoffMs(failures));
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      await leadership.release();
+      if (connected) await producer.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/** Exponential with full jitter, 100 ms to 5 s. */
+function backoffMs(failures: number): number {
+  return Math.random() * Math.min(5_000, 100 * 2 ** Math.min(failures, 10));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
