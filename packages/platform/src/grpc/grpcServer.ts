@@ -31,7 +31,8 @@ export async function startGrpcServer(options: {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, ...options.serverOptions });
   const names = options.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
-  for (const s of options.services) server.addService(s.definition, s.implementation);
+  const inFlight = { calls: 0 };
+  for (const s of options.services) server.addService(s.definition, countingInFlight(s.implementation, inFlight));
   health.addToServer(server);
   reflectionFor([...names, 'grpc.health.v1.Health']).addToServer(server);
 
@@ -47,19 +48,32 @@ export async function startGrpcServer(options: {
     port,
     health,
     setServing,
-    shutdown: (graceMs) =>
-      new Promise<void>((resolve) => {
-        setServing(false);
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    async shutdown(graceMs) {
+      setServing(false);
+      // tryShutdown also waits for clients to close idle connections: once our own calls are done,
+      // there is nothing left worth waiting for.
+      const closed = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      const until = Date.now() + graceMs;
+      while (inFlight.calls > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      server.forceShutdown();
+      await closed;
+    },
   };
+}
+
+/** Wraps every unary handler so that shutdown knows when the calls in progress have finished. */
+function countingInFlight(implementation: grpc.UntypedServiceImplementation, inFlight: { calls: number }): grpc.UntypedServiceImplementation {
+  const wrapped: grpc.UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries(implementation)) {
+    wrapped[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      inFlight.calls += 1;
+      (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
+        inFlight.calls -= 1;
+        callback(...args);
+      });
+    }) as grpc.UntypedHandleCall;
+  }
+  return wrapped;
 }
 
 let reflectionPackages: protoLoader.PackageDefinition | undefined;

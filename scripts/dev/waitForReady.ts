@@ -1,0 +1,16 @@
+// Polls a service's /readyz until it answers 200.
+export async function waitForReady(name: string, adminPort: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+      last = `${res.status} ${(await res.text()).trim()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} not ready on :${adminPort} after ${timeoutMs} ms (${last})`);
+}

@@ -1,0 +1,14 @@
+// `make migrate`: applies every service's migrations to its *_DATABASE_URL (or the embedded cluster).
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { prepareDatabases } from './dev/localDatabases';
+
+async function main(): Promise<void> {
+  const databases = await prepareDatabases(repoRoot(), (line) => console.log(line));
+  console.log(`migrated: ${Object.keys(databases.urls).join(', ')}`);
+  await databases.stop();
+}
+
+main().catch((err: unknown) => {
+  console.error((err as Error).message);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+// `make run-services`: the whole stack on this machine. Embedded PostgreSQL and the local Kafka-protocol
+// broker unless *_DATABASE_URL / KAFKA_BROKERS are given; migrations, seed data, the four services.
+import fs from 'node:fs';
+import path from 'node:path';
+import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { seedStock } from '../services/loms/src/seed/seedStock';
+import { prepareDatabases } from './dev/localDatabases';
+import { startServiceProcess, type ServiceProcess } from './dev/serviceProcess';
+import { waitForReady } from './dev/waitForReady';
+
+const say = (line: string) => process.stdout.write(`\x1b[1mrun-services \x1b[0m| ${line}\n`);
+
+const services = [
+  { name: 'products', grpcPort: 50054, adminPort: 8084 },
+  { name: 'loms', grpcPort: 50052, adminPort: 8082 },
+  { name: 'checkout', grpcPort: 50051, adminPort: 8081 },
+  { name: 'notifications', grpcPort: 50053, adminPort: 8083 },
+] as const;
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const stack: { stop(): Promise<void> }[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const part of stack.reverse()) await part.stop().catch((err: Error) => say(`stop failed: ${err.message}`));
+    say('stopped; data kept in .data/');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const databases = await prepareDatabases(root, say);
+    stack.push(databases);
+    const seeded = await seedStock(databases.urls.loms, path.join(root, 'data/stock.json'));
+    if (seeded.seeded) say(`seeded ${seeded.rows} stock rows`);
+
+    let brokers = process.env.KAFKA_BROKERS;
+    if (!brokers) {
+      const broker: KafkaBroker = await startKafkaBroker();
+      stack.push(broker);
+      brokers = broker.brokers.join(',');
+      say(`local Kafka-protocol broker (librdkafka mock) on ${brokers}`);
+    }
+
+    const certs = path.join(root, 'certs');
+    const shared: NodeJS.ProcessEnv = {
+      ...process.env,
+      TLS_CERT_FILE: process.env.TLS_CERT_FILE ?? path.join(certs, 'server.crt'),
+      TLS_KEY_FILE: process.env.TLS_KEY_FILE ?? path.join(certs, 'server.key'),
+      TLS_CA_FILE: process.env.TLS_CA_FILE ?? path.join(certs, 'ca.crt'),
+      LOMS_DATABASE_URL: databases.urls.loms,
+      CHECKOUT_DATABASE_URL: databases.urls.checkout,
+      NOTIFICATIONS_DATABASE_URL: databases.urls.notifications,
+      KAFKA_BROKERS: brokers,
+      CATALOGUE_FILE: process.env.CATALOGUE_FILE ?? path.join(root, 'data/catalogue.json'),
+      LOMS_ADDR: `localhost:${services[1].grpcPort}`,
+      PRODUCTS_ADDR: `localhost:${services[0].grpcPort}`,
+    };
+    const processes: ServiceProcess[] = services.map((s, index) => {
+      const entry = path.join(root, 'services', s.name, 'src/main.ts');
+      if (!fs.existsSync(entry)) throw new Error(`missing ${entry}`);
+      return startServiceProcess({
+        name: s.name,
+        index,
+        root,
+        entry,
+        env: { ...shared, GRPC_PORT: String(s.grpcPort), ADMIN_PORT: String(s.adminPort) },
+        print: (line) => process.stdout.write(line + '\n'),
+      });
+    });
+    // Stop services before the broker and database they use.
+    stack.push({ stop: () => Promise.all(processes.map((p) => p.stop())).then(() => undefined) });
+
+    await Promise.all(services.map((s) => waitForReady(s.name, s.adminPort, 90_000)));
+    say('all services ready:');
+    for (const s of services) say(`  ${s.name.padEnd(13)} gRPC (TLS) localhost:${s.grpcPort}   admin http://localhost:${s.adminPort}/metrics`);
+    say('try: grpcurl -cacert certs/ca.crt localhost:50051 list   (README has the whole walkthrough); Ctrl-C stops everything');
+  } catch (err) {
+    say(`failed: ${(err as Error).message}`);
+    await stopAll(1);
+  }
+}
+
+void main();

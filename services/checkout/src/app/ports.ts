@@ -1,0 +1,49 @@
+// What the use cases need from storage and from other services; adapters live in storage/ and clients/.
+import type { Queryable } from '@shop/platform';
+import type { CartItem } from '../domain/cart';
+
+export type { Queryable };
+
+export interface Db {
+  /** For single statements outside a transaction. */
+  pool: Queryable;
+  inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+export interface CartStore {
+  /** Adds `count` units in one statement; undefined when the line would pass `maxCount`. */
+  addUnits(q: Queryable, userId: number, sku: number, count: number, maxCount: number): Promise<number | undefined>;
+  /** Removes up to `count` units; the line goes when it reaches 0. */
+  removeUnits(q: Queryable, userId: number, sku: number, count: number): Promise<void>;
+  /** Removes what was bought, leaving units added since then. */
+  removeBought(q: Queryable, userId: number, items: readonly CartItem[]): Promise<void>;
+  listItems(q: Queryable, userId: number): Promise<CartItem[]>;
+  countOf(q: Queryable, userId: number, sku: number): Promise<number>;
+  distinctSkus(q: Queryable, userId: number): Promise<number>;
+  clear(q: Queryable, userId: number): Promise<void>;
+  generation(q: Queryable, userId: number): Promise<number>;
+  bumpGeneration(q: Queryable, userId: number): Promise<void>;
+}
+
+export interface PurchaseStore {
+  findOrderId(q: Queryable, userId: number, idempotencyKey: string): Promise<number | undefined>;
+  /** Records key → order; returns false when the key was already recorded. */
+  record(q: Queryable, userId: number, idempotencyKey: string, orderId: number): Promise<boolean>;
+}
+
+export interface Product {
+  sku: number;
+  name: string;
+  priceMinorUnits: number;
+}
+
+export interface ProductCatalogue {
+  /** Throws ProductNotFoundError for an unknown SKU. */
+  getProduct(sku: number): Promise<Product>;
+}
+
+export interface Loms {
+  availableStock(sku: number): Promise<number>;
+  /** Throws OrderRejectedError when LOMS refuses the order. */
+  createOrder(order: { userId: number; items: CartItem[]; idempotencyKey: string }): Promise<{ orderId: number }>;
+}

@@ -1,0 +1,41 @@
+// Purchase: turns the cart into a LOMS order, at most once per idempotency key.
+import { derivePurchaseKey } from '../domain/purchaseKey';
+import { EmptyCartError, OrderRejectedError } from '../domain/errors';
+import type { CartStore, Db, Loms, PurchaseStore } from './ports';
+
+export interface PurchaseDeps {
+  db: Db;
+  carts: CartStore;
+  purchases: PurchaseStore;
+  loms: Loms;
+}
+
+export async function purchase(deps: PurchaseDeps, input: { userId: number; idempotencyKey: string }): Promise<{ orderId: number }> {
+  const { userId } = input;
+  if (input.idempotencyKey !== '') {
+    // Before anything else, so a retry after success answers although the cart is now empty.
+    const known = await deps.purchases.findOrderId(deps.db.pool, userId, input.idempotencyKey);
+    if (known !== undefined) return { orderId: known };
+  }
+  const items = await deps.carts.listItems(deps.db.pool, userId);
+  if (items.length === 0) throw new EmptyCartError(userId);
+  const generation = await deps.carts.generation(deps.db.pool, userId);
+  const idempotencyKey = input.idempotencyKey || derivePurchaseKey(userId, generation, items);
+
+  let orderId: number;
+  try {
+    ({ orderId } = await deps.loms.createOrder({ userId, items, idempotencyKey }));
+  } catch (err) {
+    // A refusal is final for this key; the next attempt on the kept cart gets a fresh derived key.
+    if (err instanceof OrderRejectedError) await deps.carts.bumpGeneration(deps.db.pool, userId);
+    throw err;
+  }
+
+  return deps.db.inTransaction(async (tx) => {
+    const recorded = await deps.purchases.record(tx, userId, idempotencyKey, orderId);
+    if (!recorded) return { orderId: (await deps.purchases.findOrderId(tx, userId, idempotencyKey)) ?? orderId };
+    await deps.carts.removeBought(tx, userId, items);
+    await deps.carts.bumpGeneration(tx, userId);
+    return { orderId };
+  });
+}

@@ -1,0 +1,58 @@
+// LOMS over TLS: a deadline on every call, grpc-js retries of UNAVAILABLE on the calls safe to repeat
+// (CreateOrder is, thanks to its idempotency key); LOMS' refusals become domain errors.
+import * as grpc from '@grpc/grpc-js';
+import { clientCredentials } from '@shop/platform';
+import { loms } from '@shop/proto';
+import type { Loms } from '../app/ports';
+import type { CartItem } from '../domain/cart';
+import { IdempotencyKeyReusedError, OrderRejectedError } from '../domain/errors';
+import { dependencyError, isServiceError, reconnectOptions, retryServiceConfig } from './dependencyError';
+
+export interface LomsClientOptions {
+  address: string;
+  caFile: string;
+  timeoutMs: number;
+  plaintext?: boolean;
+}
+
+export interface LomsClient extends Loms {
+  close(): void;
+}
+
+export function createLomsClient(options: LomsClientOptions): LomsClient {
+  const client = new loms.LomsServiceClient(options.address, clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }), {
+    ...reconnectOptions,
+    'grpc.service_config': retryServiceConfig('loms.v1.LomsService', ['Stocks', 'GetOrder', 'CreateOrder'], {
+      maxAttempts: 4,
+      initialBackoffMs: 100,
+      maxBackoffMs: 1_000,
+      retryableStatusCodes: ['UNAVAILABLE'],
+    }),
+  });
+  const callOptions = (): Partial<grpc.CallOptions> => ({ deadline: Date.now() + options.timeoutMs });
+
+  return {
+    async availableStock(sku) {
+      const response = await new Promise<loms.StocksResponse>((resolve, reject) =>
+        client.stocks({ sku }, new grpc.Metadata(), callOptions(), (err, res) => (err ? reject(dependencyError('loms', err)) : resolve(res))),
+      );
+      return response.available;
+    },
+
+    async createOrder(order: { userId: number; items: CartItem[]; idempotencyKey: string }) {
+      const response = await new Promise<loms.CreateOrderResponse>((resolve, reject) =>
+        client.createOrder(order, new grpc.Metadata(), callOptions(), (err, res) => (err ? reject(createOrderError(err)) : resolve(res))),
+      );
+      return { orderId: response.orderId };
+    },
+
+    close: () => client.close(),
+  };
+}
+
+function createOrderError(err: unknown): Error {
+  if (isServiceError(err) && err.code === grpc.status.FAILED_PRECONDITION) return new OrderRejectedError(err.details, err);
+  // We send only valid carts, so LOMS refusing the input means the key was used for other items.
+  if (isServiceError(err) && err.code === grpc.status.INVALID_ARGUMENT) return new IdempotencyKeyReusedError();
+  return dependencyError('loms', err);
+}

@@ -1,0 +1,26 @@
+// Settings of Checkout, parsed once at start-up; a bad value stops it naming the variable.
+import { z } from 'zod';
+import { durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+
+export const checkoutConfigSchema = z.object({
+  ...grpcServerEnv(50051, 8081),
+  CHECKOUT_DATABASE_URL: postgresUrl,
+  DATABASE_MAX_CONNECTIONS: positiveInt(10),
+  DATABASE_STATEMENT_TIMEOUT: durationMs('5s'),
+  TLS_CA_FILE: z.string().default('certs/ca.crt'),
+  LOMS_ADDR: z.string().default('localhost:50052'),
+  LOMS_TIMEOUT: durationMs('2s'),
+  PRODUCTS_ADDR: z.string().default('localhost:50054'),
+  PRODUCTS_ACCESS_TOKEN: z.string().min(1).optional(),
+  PRODUCTS_TIMEOUT: durationMs('2s'),
+  PRODUCTS_MAX_IN_FLIGHT: positiveInt(5),
+  /** Calls per second we allow ourselves; 0 turns the client-side limit off. */
+  PRODUCTS_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(10),
+  PRODUCTS_CACHE_TTL: durationMs('5m'),
+});
+
+export type CheckoutConfig = z.infer<typeof checkoutConfigSchema>;
+
+export function loadCheckoutConfig(env: NodeJS.ProcessEnv = process.env): CheckoutConfig {
+  return parseConfig(checkoutConfigSchema, env);
+}

@@ -1,0 +1,72 @@
+// Composition of Checkout: database, LOMS and ProductService clients, gRPC server, admin port.
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createDatabase, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { checkout } from '@shop/proto';
+import { createLomsClient } from './clients/lomsClient';
+import { createProductClient } from './clients/productClient';
+import type { CheckoutConfig } from './config';
+import { cartItems } from './storage/cartItems';
+import { purchases } from './storage/purchases';
+import { checkoutServiceImplementation } from './transport/grpc/checkoutService';
+
+export interface CheckoutHandle {
+  grpcPort: number;
+  adminPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startCheckout(config: CheckoutConfig, logger: Logger): Promise<CheckoutHandle> {
+  const db = createDatabase({
+    connectionString: config.CHECKOUT_DATABASE_URL,
+    maxConnections: config.DATABASE_MAX_CONNECTIONS,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT,
+    logger,
+    applicationName: 'checkout',
+  });
+  const loms = createLomsClient({ address: config.LOMS_ADDR, caFile: config.TLS_CA_FILE, timeoutMs: config.LOMS_TIMEOUT });
+  const products = createProductClient({
+    address: config.PRODUCTS_ADDR,
+    caFile: config.TLS_CA_FILE,
+    accessToken: config.PRODUCTS_ACCESS_TOKEN,
+    timeoutMs: config.PRODUCTS_TIMEOUT,
+    maxInFlight: config.PRODUCTS_MAX_IN_FLIGHT,
+    rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
+    cacheTtlMs: config.PRODUCTS_CACHE_TTL,
+  });
+
+  const grpcServer = await startGrpcServer({
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    services: [
+      {
+        name: 'checkout.v1.CheckoutService',
+        definition: checkout.CheckoutServiceService,
+        implementation: checkoutServiceImplementation({ db, carts: cartItems, purchases, products, loms }, logger),
+      },
+    ],
+  });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: { postgres: db.ping } });
+
+  // Serving follows the database, which Checkout cannot work without; LOMS and products are per call.
+  const watchDatabase = async () => grpcServer.setServing(await db.ping().then(() => true, () => false));
+  await watchDatabase();
+  const databaseWatch = setInterval(() => void watchDatabase(), 5_000);
+  databaseWatch.unref();
+  logger.info({ grpcPort: grpcServer.port, adminPort: admin.port, loms: config.LOMS_ADDR, products: config.PRODUCTS_ADDR }, 'checkout started');
+
+  return {
+    grpcPort: grpcServer.port,
+    adminPort: admin.port,
+    stop: async () => {
+      clearInterval(databaseWatch);
+      await grpcServer.shutdown(config.SHUTDOWN_GRACE);
+      await admin.close();
+      loms.close();
+      await products.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// Carts in PostgreSQL: cart_items (user, sku, count) and carts (user, generation).
+import type { Queryable } from '@shop/platform';
+import type { CartStore } from '../app/ports';
+import type { CartItem } from '../domain/cart';
+
+export const cartItems: CartStore = {
+  async addUnits(q, userId, sku, count, maxCount) {
+    // One statement, so concurrent adds of one SKU add up; the WHERE keeps the bound.
+    const { rows } = await q.query<{ count: number }>({
+      name: 'cart-add-units',
+      text: `INSERT INTO cart_items (user_id, sku, count) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id, sku) DO UPDATE SET count = cart_items.count + excluded.count
+             WHERE cart_items.count + excluded.count <= $4
+             RETURNING count`,
+      values: [userId, sku, count, maxCount],
+    });
+    return rows[0]?.count;
+  },
+
+  async removeUnits(q, userId, sku, count) {
+    await q.query({
+      name: 'cart-remove-units',
+      text: `WITH gone AS (DELETE FROM cart_items WHERE user_id = $1 AND sku = $2 AND count <= $3)
+             UPDATE cart_items SET count = count - $3 WHERE user_id = $1 AND sku = $2 AND count > $3`,
+      values: [userId, sku, count],
+    });
+  },
+
+  async removeBought(q, userId, items) {
+    await q.query({
+      name: 'cart-remove-bought',
+      text: `WITH bought AS (SELECT * FROM unnest($2::bigint[], $3::int[]) AS b (sku, count)),
+                  gone AS (DELETE FROM cart_items c USING bought b WHERE c.user_id = $1 AND c.sku = b.sku AND c.count <= b.count)
+             UPDATE cart_items c SET count = c.count - b.count FROM bought b
+             WHERE c.user_id = $1 AND c.sku = b.sku AND c.count > b.count`,
+      values: [userId, items.map((i) => i.sku), items.map((i) => i.count)],
+    });
+  },
+
+  async listItems(q, userId) {
+    const { rows } = await q.query<{ sku: string; count: number }>({
+      name: 'cart-list-items',
+      text: 'SELECT sku, count FROM cart_items WHERE user_id = $1 ORDER BY sku',
+      values: [userId],
+    });
+    return rows.map((r): CartItem => ({ sku: Number(r.sku), count: r.count }));
+  },
+
+  async countOf(q, userId, sku) {
+    const { rows } = await q.query<{ count: number }>({
+      name: 'cart-count-of',
+      text: 'SELECT count FROM cart_items WHERE user_id = $1 AND sku = $2',
+      values: [userId, sku],
+    });
+    return rows[0]?.count ?? 0;
+  },
+
+  async distinctSkus(q, userId) {
+    const { rows } = await q.query<{ n: number }>({
+      name: 'cart-distinct-skus',
+      text: 'SELECT count(*)::int AS n FROM cart_items WHERE user_id = $1',
+      values: [userId],
+    });
+    return rows[0]?.n ?? 0;
+  },
+
+  async clear(q: Queryable, userId: number) {
+    await q.query({ name: 'cart-clear', text: 'DELETE FROM cart_items WHERE user_id = $1', values: [userId] });
+  },
+
+  async generation(q, userId) {
+    const { rows } = await q.query<{ generation: string }>({
+      name: 'cart-generation',
+      text: 'SELECT generation FROM carts WHERE user_id = $1',
+      values: [userId],
+    });
+    return Number(rows[0]?.generation ?? 0);
+  },
+
+  async bumpGeneration(q, userId) {
+    await q.query({
+      name: 'cart-bump-generation',
+      text: `INSERT INTO carts (user_id, generation) VALUES ($1, 1)
+             ON CONFLICT (user_id) DO UPDATE SET generation = carts.generation + 1`,
+      values: [userId],
+    });
+  },
+};

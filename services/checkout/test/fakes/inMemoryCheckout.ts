@@ -1,0 +1,100 @@
+// In-memory fakes of Checkout's ports for use-case unit tests.
+import type { CartStore, Db, Loms, Product, ProductCatalogue, PurchaseStore, Queryable } from '../../src/app/ports';
+import type { CartItem } from '../../src/domain/cart';
+import { ProductNotFoundError } from '../../src/domain/errors';
+
+export const fakeDb: Db = { pool: {} as Queryable, inTransaction: (work) => work({} as Queryable) };
+
+export class InMemoryCarts implements CartStore {
+  readonly lines = new Map<number, Map<number, number>>();
+  readonly generations = new Map<number, number>();
+
+  private cart(userId: number): Map<number, number> {
+    let cart = this.lines.get(userId);
+    if (!cart) this.lines.set(userId, (cart = new Map()));
+    return cart;
+  }
+
+  addUnits(_q: Queryable, userId: number, sku: number, count: number, maxCount: number) {
+    const cart = this.cart(userId);
+    const next = (cart.get(sku) ?? 0) + count;
+    if (next > maxCount) return Promise.resolve(undefined);
+    cart.set(sku, next);
+    return Promise.resolve(next);
+  }
+  removeUnits(_q: Queryable, userId: number, sku: number, count: number) {
+    const cart = this.cart(userId);
+    const next = (cart.get(sku) ?? 0) - count;
+    if (next > 0) cart.set(sku, next);
+    else cart.delete(sku);
+    return Promise.resolve();
+  }
+  async removeBought(q: Queryable, userId: number, items: readonly CartItem[]) {
+    for (const i of items) await this.removeUnits(q, userId, i.sku, i.count);
+  }
+  listItems(_q: Queryable, userId: number) {
+    return Promise.resolve([...this.cart(userId)].map(([sku, count]) => ({ sku, count })).sort((a, b) => a.sku - b.sku));
+  }
+  countOf(_q: Queryable, userId: number, sku: number) {
+    return Promise.resolve(this.cart(userId).get(sku) ?? 0);
+  }
+  distinctSkus(_q: Queryable, userId: number) {
+    return Promise.resolve(this.cart(userId).size);
+  }
+  clear(_q: Queryable, userId: number) {
+    this.cart(userId).clear();
+    return Promise.resolve();
+  }
+  generation(_q: Queryable, userId: number) {
+    return Promise.resolve(this.generations.get(userId) ?? 0);
+  }
+  bumpGeneration(_q: Queryable, userId: number) {
+    this.generations.set(userId, (this.generations.get(userId) ?? 0) + 1);
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryPurchases implements PurchaseStore {
+  readonly byKey = new Map<string, number>();
+  findOrderId(_q: Queryable, userId: number, key: string) {
+    return Promise.resolve(this.byKey.get(`${userId}/${key}`));
+  }
+  record(_q: Queryable, userId: number, key: string, orderId: number) {
+    if (this.byKey.has(`${userId}/${key}`)) return Promise.resolve(false);
+    this.byKey.set(`${userId}/${key}`, orderId);
+    return Promise.resolve(true);
+  }
+}
+
+export class FakeCatalogue implements ProductCatalogue {
+  calls = 0;
+  constructor(private readonly products: Product[]) {}
+  getProduct(sku: number) {
+    this.calls += 1;
+    const found = this.products.find((p) => p.sku === sku);
+    return found ? Promise.resolve(found) : Promise.reject(new ProductNotFoundError(sku));
+  }
+}
+
+/** LOMS with idempotent CreateOrder by (user, key); `failNext` makes the next CreateOrder throw. */
+export class FakeLoms implements Loms {
+  readonly stock = new Map<number, number>();
+  readonly orders: Array<{ orderId: number; userId: number; items: CartItem[]; idempotencyKey: string }> = [];
+  failNext: Error | undefined;
+
+  availableStock(sku: number) {
+    return Promise.resolve(this.stock.get(sku) ?? 0);
+  }
+  createOrder(order: { userId: number; items: CartItem[]; idempotencyKey: string }) {
+    if (this.failNext) {
+      const err = this.failNext;
+      this.failNext = undefined;
+      return Promise.reject(err);
+    }
+    const existing = this.orders.find((o) => o.userId === order.userId && o.idempotencyKey === order.idempotencyKey);
+    if (existing) return Promise.resolve({ orderId: existing.orderId });
+    const orderId = this.orders.length + 1;
+    this.orders.push({ orderId, ...order, items: [...order.items] });
+    return Promise.resolve({ orderId });
+  }
+}

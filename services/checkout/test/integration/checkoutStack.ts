@@ -1,0 +1,130 @@
+// Starts the real services for Checkout's integration tests: ProductService, LOMS (seeded) and Checkout,
+// each over TLS on port 0 with fresh databases, plus promise-returning generated clients.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { createLogger } from '@shop/platform';
+import { checkout, loms } from '@shop/proto';
+import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { loadLomsConfig } from '../../../loms/src/config';
+import { seedStock } from '../../../loms/src/seed/seedStock';
+import { startLoms, type LomsHandle } from '../../../loms/src/startLoms';
+import { loadProductsConfig } from '../../../products/src/config';
+import { startProducts, type ProductsHandle } from '../../../products/src/startProducts';
+import { loadCheckoutConfig } from '../../src/config';
+import { startCheckout, type CheckoutHandle } from '../../src/startCheckout';
+
+export const root = repoRoot();
+const tlsEnv = {
+  GRPC_HOST: '127.0.0.1',
+  GRPC_PORT: '0',
+  ADMIN_PORT: '0',
+  TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
+  TLS_KEY_FILE: path.join(root, 'certs/server.key'),
+  SHUTDOWN_GRACE: '200ms',
+  LOG_LEVEL: 'silent',
+};
+const silent = createLogger('test', 'silent');
+export const caCredentials = () => grpc.credentials.createSsl(fs.readFileSync(path.join(root, 'certs/ca.crt')));
+
+export async function startTestProducts(env: Record<string, string> = {}): Promise<ProductsHandle> {
+  return startProducts(loadProductsConfig({ ...tlsEnv, CATALOGUE_FILE: path.join(root, 'data/catalogue.json'), ...env }), silent);
+}
+
+export interface TestLoms {
+  databaseUrl: string;
+  handle: LomsHandle;
+  port: number;
+  /** Starts LOMS again on the same port and database. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestLoms(): Promise<TestLoms> {
+  const databaseUrl = await freshDatabase('loms');
+  await seedStock(databaseUrl, path.join(root, 'data/stock.json'));
+  const start = (port: number) => startLoms(loadLomsConfig({ ...tlsEnv, GRPC_PORT: String(port), LOMS_DATABASE_URL: databaseUrl, CANCELLER_ENABLED: 'false' }), silent);
+  let handle = await start(0);
+  let running = true;
+  const testLoms: TestLoms = {
+    databaseUrl,
+    handle,
+    port: handle.grpcPort,
+    restart: async () => {
+      handle = await start(testLoms.port);
+      testLoms.handle = handle;
+      running = true;
+    },
+    stop: async () => {
+      if (running) await handle.stop();
+      running = false;
+    },
+  };
+  return testLoms;
+}
+
+export async function startTestCheckout(env: Record<string, string>): Promise<{ handle: CheckoutHandle; databaseUrl: string; client: CheckoutClient }> {
+  const databaseUrl = await freshDatabase('checkout');
+  const handle = await startCheckout(
+    loadCheckoutConfig({ ...tlsEnv, CHECKOUT_DATABASE_URL: databaseUrl, TLS_CA_FILE: path.join(root, 'certs/ca.crt'), ...env }),
+    silent,
+  );
+  return { handle, databaseUrl, client: checkoutClient(`localhost:${handle.grpcPort}`) };
+}
+
+type Unary<Req, Res> = (req: Req, timeoutMs?: number) => Promise<Res>;
+
+function promisify<Req, Res>(
+  method: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+): Unary<Req, Res> {
+  return (req, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => method(req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+export interface CheckoutClient {
+  addToCart: Unary<checkout.AddToCartRequest, checkout.AddToCartResponse>;
+  deleteFromCart: Unary<checkout.DeleteFromCartRequest, checkout.DeleteFromCartResponse>;
+  listCart: Unary<checkout.ListCartRequest, checkout.ListCartResponse>;
+  clearCart: Unary<checkout.ClearCartRequest, checkout.ClearCartResponse>;
+  purchase: Unary<checkout.PurchaseRequest, checkout.PurchaseResponse>;
+  close(): void;
+}
+
+export function checkoutClient(address: string): CheckoutClient {
+  const c = new checkout.CheckoutServiceClient(address, caCredentials());
+  return {
+    addToCart: promisify(c.addToCart.bind(c)),
+    deleteFromCart: promisify(c.deleteFromCart.bind(c)),
+    listCart: promisify(c.listCart.bind(c)),
+    clearCart: promisify(c.clearCart.bind(c)),
+    purchase: promisify(c.purchase.bind(c)),
+    close: () => c.close(),
+  };
+}
+
+export interface LomsTestClient {
+  getOrder: Unary<loms.GetOrderRequest, loms.GetOrderResponse>;
+  listOrders: Unary<loms.ListOrdersRequest, loms.ListOrdersResponse>;
+  close(): void;
+}
+
+export function lomsClient(address: string): LomsTestClient {
+  const c = new loms.LomsServiceClient(address, caCredentials());
+  return { getOrder: promisify(c.getOrder.bind(c)), listOrders: promisify(c.listOrders.bind(c)), close: () => c.close() };
+}
+
+/** The status code a call ended with (OK when it succeeded). */
+export const codeOf = (promise: Promise<unknown>): Promise<grpc.status> =>
+  promise.then(
+    () => grpc.status.OK,
+    (err: grpc.ServiceError) => err.code,
+  );
+
+export const errorOf = (promise: Promise<unknown>): Promise<grpc.ServiceError> =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (err: grpc.ServiceError) => err,
+  );

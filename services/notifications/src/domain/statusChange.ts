@@ -1,0 +1,71 @@
+// An order status event as Notifications accepts it: anything else is a dead letter.
+import { isNotifiedStatus, messageFor, type Notification, type NotifiedStatus } from './notification';
+
+/** The event's fields as read from the wire, not yet trusted. */
+export interface StatusChangeCandidate {
+  eventId: string;
+  orderId: number;
+  userId: number;
+  /** The status name without the `ORDER_STATUS_` prefix, e.g. `PAYED`. */
+  status: string;
+  occurredAt: Date | undefined;
+  traceparent?: string | undefined;
+}
+
+export interface StatusChange {
+  eventId: string;
+  orderId: number;
+  userId: number;
+  status: NotifiedStatus;
+  occurredAt: Date;
+  traceparent: string | undefined;
+}
+
+export class InvalidStatusChangeError extends Error {
+  readonly code = 'INVALID_STATUS_CHANGE';
+  constructor(readonly reasons: string[]) {
+    super(reasons.join('; '));
+    this.name = 'InvalidStatusChangeError';
+  }
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Checks every field and reports all that are wrong, named as the proto names them. */
+export function validateStatusChange(candidate: StatusChangeCandidate): StatusChange {
+  const reasons: string[] = [];
+  if (!uuid.test(candidate.eventId)) reasons.push('event_id: must be a UUID');
+  if (!isPositiveId(candidate.orderId)) reasons.push('order_id: must be an integer greater than 0');
+  if (!isPositiveId(candidate.userId)) reasons.push('user_id: must be an integer greater than 0');
+  if (!isNotifiedStatus(candidate.status))
+    reasons.push(`status: must be one of AWAITING_PAYMENT, FAILED, PAYED, CANCELLED (got ${candidate.status})`);
+  const occurredAt = candidate.occurredAt;
+  if (occurredAt === undefined || Number.isNaN(occurredAt.getTime())) reasons.push('occurred_at: must be a timestamp');
+  if (reasons.length > 0 || occurredAt === undefined || !isNotifiedStatus(candidate.status)) throw new InvalidStatusChangeError(reasons);
+  return {
+    eventId: candidate.eventId.toLowerCase(),
+    orderId: candidate.orderId,
+    userId: candidate.userId,
+    status: candidate.status,
+    occurredAt,
+    traceparent: candidate.traceparent,
+  };
+}
+
+export function notificationOf(change: StatusChange, recordedAt: Date): Notification {
+  return {
+    eventId: change.eventId,
+    userId: change.userId,
+    orderId: change.orderId,
+    status: change.status,
+    message: messageFor(change.orderId, change.status),
+    occurredAt: change.occurredAt,
+    traceparent: change.traceparent,
+    createdAt: recordedAt,
+    deliveredAt: null,
+  };
+}
+
+function isPositiveId(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}

@@ -1,0 +1,48 @@
+// The service's Prometheus metrics, on a registry it owns (so several instances in one test process never clash).
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface NotificationsMetrics {
+  registry: Registry;
+  recorded(): void;
+  deduplicated(): void;
+  delivered(channel: string): void;
+  deliveryFailed(channel: string): void;
+  deadLettered(kind: 'unreadable' | 'invalid'): void;
+}
+
+export function createNotificationsMetrics(): NotificationsMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const recorded = new Counter({ name: 'notifications_recorded_total', help: 'Order status events stored as new notifications', registers: [registry] });
+  const deduplicated = new Counter({
+    name: 'notifications_deduplicated_total',
+    help: 'Order status events received again and ignored (already recorded)',
+    registers: [registry],
+  });
+  const delivered = new Counter({
+    name: 'notifications_delivered_total',
+    help: 'Notifications a channel accepted',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const deliveryFailed = new Counter({
+    name: 'notifications_delivery_failed_total',
+    help: 'Deliveries that failed after their retries and were rescheduled',
+    labelNames: ['channel'],
+    registers: [registry],
+  });
+  const deadLettered = new Counter({
+    name: 'notifications_dead_lettered_total',
+    help: 'Messages sent to the dead-letter topic, by kind (unreadable: not JSON; invalid: fields break the contract)',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    recorded: () => recorded.inc(),
+    deduplicated: () => deduplicated.inc(),
+    delivered: (channel) => delivered.inc({ channel }),
+    deliveryFailed: (channel) => deliveryFailed.inc({ channel }),
+    deadLettered: (kind) => deadLettered.inc({ kind }),
+  };
+}

@@ -1,0 +1,128 @@
+// Composition of Notifications: database, Kafka consumer, delivery worker, gRPC and admin servers.
+import { createDatabase, createKafka, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { notifications as api } from '@shop/proto';
+import { deliverDueNotifications, type DeliveryChannel } from './app/deliverDueNotifications';
+import { recordStatusChange } from './app/recordStatusChange';
+import { logChannel } from './channels/logChannel';
+import { webhookChannel } from './channels/webhookChannel';
+import type { NotificationsConfig } from './config';
+import { createNotificationsMetrics } from './observability/metrics';
+import { notificationsStore } from './storage/notifications';
+import { listNotificationsHandler } from './transport/grpc/listNotifications';
+import { startStatusConsumer } from './transport/kafka/consumer';
+import { createDeadLetters } from './transport/kafka/deadLetters';
+import { startDatabaseWatch } from './workers/startDatabaseWatch';
+import { startDeliveryWorker } from './workers/startDeliveryWorker';
+
+export interface NotificationsHandle {
+  grpcPort: number;
+  adminPort: number;
+  stop(): Promise<void>;
+}
+
+export interface NotificationsOptions {
+  /** The consumer stopped for good; main exits so that the process is restarted. Default: log only. */
+  onFatal?: (err: Error) => void;
+}
+
+export async function startNotifications(
+  config: NotificationsConfig,
+  logger: Logger,
+  options: NotificationsOptions = {},
+): Promise<NotificationsHandle> {
+  const metrics = createNotificationsMetrics();
+  const db = createDatabase({
+    connectionString: config.NOTIFICATIONS_DATABASE_URL,
+    maxConnections: config.DB_MAX_CONNECTIONS,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+    logger,
+    applicationName: 'notifications',
+  });
+
+  const channel: DeliveryChannel = config.NOTIFY_WEBHOOK_URL
+    ? webhookChannel({
+        url: config.NOTIFY_WEBHOOK_URL,
+        attemptTimeoutMs: config.WEBHOOK_TIMEOUT,
+        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+        backoffMs: config.WEBHOOK_BACKOFF,
+      })
+    : logChannel(logger.child({ channel: 'log' }));
+  // A claimed row is someone's until its delivery, with every retry and pause, has surely ended.
+  const leaseMs =
+    30_000 + config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT + config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1);
+  const delivery = startDeliveryWorker({
+    runOnce: (signal) =>
+      deliverDueNotifications(
+        {
+          db: db.pool,
+          notifications: notificationsStore,
+          channel,
+          metrics,
+          logger,
+          clock: () => new Date(),
+          redelivery: { firstDelayMs: config.REDELIVERY_INTERVAL, maxDelayMs: config.REDELIVERY_MAX_DELAY },
+          leaseMs,
+          batchSize: config.DELIVERY_BATCH_SIZE,
+        },
+        signal,
+      ),
+    batchSize: config.DELIVERY_BATCH_SIZE,
+    intervalMs: config.REDELIVERY_INTERVAL,
+    logger,
+  });
+
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+  const consumer = startStatusConsumer({
+    kafka,
+    groupId: config.KAFKA_GROUP_ID,
+    topic: config.ORDER_STATUS_TOPIC,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
+    record: (candidate) =>
+      recordStatusChange({ db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() }, candidate, new Date()),
+    deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
+    onDeadLetter: (kind) => metrics.deadLettered(kind),
+    onFatal: options.onFatal ?? (() => undefined),
+    logger,
+  });
+
+  const grpc = await startGrpcServer({
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    services: [
+      {
+        name: 'notifications.v1.NotificationsService',
+        definition: api.NotificationsServiceService,
+        implementation: { listNotifications: listNotificationsHandler({ db: db.pool, notifications: notificationsStore }, logger) },
+      },
+    ],
+  });
+  const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: config.DB_CHECK_INTERVAL, onChange: grpc.setServing, logger });
+  const admin = await startAdminServer({
+    host: config.GRPC_HOST,
+    port: config.ADMIN_PORT,
+    registry: metrics.registry,
+    readiness: {
+      database: db.ping,
+      kafka: async () => {
+        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
+      },
+    },
+  });
+  logger.info({ grpcPort: grpc.port, adminPort: admin.port, topic: config.ORDER_STATUS_TOPIC, channel: channel.name }, 'notifications started');
+
+  return {
+    grpcPort: grpc.port,
+    adminPort: admin.port,
+    stop: async () => {
+      databaseWatch.stop();
+      grpc.setServing(false);
+      // Consumer first: a message under way is recorded (or left uncommitted) before the pool goes.
+      await consumer.stop();
+      await delivery.stop();
+      await grpc.shutdown(config.SHUTDOWN_GRACE);
+      await admin.close();
+      await db.close();
+    },
+  };
+}

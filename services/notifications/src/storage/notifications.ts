@@ -1,0 +1,93 @@
+// SQL for the notifications table: record once, page a user's history, lease undelivered rows.
+import type { Queryable } from '@shop/platform';
+import type { NotificationsStore, PageCursor, StoredNotification } from '../app/notificationsStore';
+import type { Notification, NotifiedStatus } from '../domain/notification';
+
+interface NotificationRow {
+  event_id: string;
+  seq: string;
+  user_id: string;
+  order_id: string;
+  status: NotifiedStatus;
+  message: string;
+  occurred_at: Date;
+  traceparent: string | null;
+  created_at: Date;
+  delivered_at: Date | null;
+  delivery_attempts: number;
+}
+
+const columns = `event_id, seq, user_id, order_id, status, message, occurred_at, traceparent, created_at, delivered_at, delivery_attempts`;
+
+export async function insert(db: Queryable, n: Notification): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO notifications (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [n.eventId, n.userId, n.orderId, n.status, n.message, n.occurredAt, n.traceparent ?? null, n.createdAt],
+  );
+  return result.rowCount === 1;
+}
+
+export async function listByUser(
+  db: Queryable,
+  userId: number,
+  limit: number,
+  after: PageCursor | undefined,
+): Promise<StoredNotification[]> {
+  const result = await db.query<NotificationRow>(
+    `SELECT ${columns} FROM notifications
+     WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, seq) < ($2::timestamptz, $3::bigint))
+     ORDER BY created_at DESC, seq DESC
+     LIMIT $4`,
+    [userId, after?.createdAt ?? null, after?.seq ?? 0, limit],
+  );
+  return result.rows.map(fromRow);
+}
+
+export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<StoredNotification[]> {
+  // SKIP LOCKED lets several replicas claim at once; the lease keeps a claimed row theirs while they deliver.
+  const result = await db.query<NotificationRow>(
+    `WITH due AS (
+       SELECT event_id FROM notifications
+       WHERE delivered_at IS NULL AND next_attempt_at <= $1
+       ORDER BY next_attempt_at, seq
+       LIMIT $3
+       FOR UPDATE SKIP LOCKED
+     )
+     UPDATE notifications n SET next_attempt_at = $2, delivery_attempts = n.delivery_attempts + 1
+     FROM due WHERE n.event_id = due.event_id
+     RETURNING ${columns.split(', ').map((c) => `n.${c}`).join(', ')}`,
+    [now, leaseUntil, limit],
+  );
+  return result.rows.map(fromRow).sort((a, b) => a.seq - b.seq);
+}
+
+export async function markDelivered(db: Queryable, eventId: string, deliveredAt: Date): Promise<void> {
+  await db.query(`UPDATE notifications SET delivered_at = $2, next_attempt_at = NULL WHERE event_id = $1 AND delivered_at IS NULL`, [
+    eventId,
+    deliveredAt,
+  ]);
+}
+
+export async function scheduleRetry(db: Queryable, eventId: string, nextAttemptAt: Date): Promise<void> {
+  await db.query(`UPDATE notifications SET next_attempt_at = $2 WHERE event_id = $1 AND delivered_at IS NULL`, [eventId, nextAttemptAt]);
+}
+
+export const notificationsStore: NotificationsStore = { insert, listByUser, claimDue, markDelivered, scheduleRetry };
+
+function fromRow(row: NotificationRow): StoredNotification {
+  return {
+    eventId: row.event_id,
+    seq: Number(row.seq),
+    userId: Number(row.user_id),
+    orderId: Number(row.order_id),
+    status: row.status,
+    message: row.message,
+    occurredAt: row.occurred_at,
+    traceparent: row.traceparent ?? undefined,
+    createdAt: row.created_at,
+    deliveredAt: row.delivered_at,
+    deliveryAttempts: row.delivery_attempts,
+  };
+}

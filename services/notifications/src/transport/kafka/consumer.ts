@@ -1,0 +1,104 @@
+// Consumes order status events in a consumer group: each message is recorded (or dead-lettered) before its offset is committed.
+import type { Logger } from '@shop/platform';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordOutcome } from '../../app/recordStatusChange';
+import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
+import type { DeadLetters } from './deadLetters';
+import { readStatusChange, UnreadableMessageError } from './readStatusChange';
+
+export interface StatusConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  /** How long the group waits for a silent member before giving its partitions to others. */
+  sessionTimeoutMs: number;
+  record: (candidate: StatusChangeCandidate) => Promise<RecordOutcome>;
+  deadLetters: DeadLetters;
+  onDeadLetter: (kind: 'unreadable' | 'invalid') => void;
+  /** The consumer stopped for good (kafkajs will not restart it): the process should exit and be restarted. */
+  onFatal: (err: Error) => void;
+  logger: Logger;
+}
+
+export interface StatusConsumer {
+  /** True while the consumer is a member of its group. */
+  isJoined(): boolean;
+  stop(): Promise<void>;
+}
+
+export function startStatusConsumer(options: StatusConsumerOptions): StatusConsumer {
+  const { logger } = options;
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: true,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
+    // A short long-poll keeps shutdown quick: disconnect waits for the fetch under way.
+    maxWaitTimeInMs: 1_000,
+  });
+  let joined = false;
+  let stopping = false;
+  const fatal = (err: Error) => {
+    if (stopping) return;
+    logger.fatal({ err }, 'order status consumer stopped for good');
+    options.onFatal(err);
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    logger.info({ group: payload.groupId, partitions: payload.memberAssignment }, 'joined consumer group');
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    if (payload.restart) logger.warn({ err: payload.error.message }, 'order status consumer crashed; kafkajs restarts it');
+    else fatal(payload.error);
+  });
+  consumer.on(consumer.events.STOP, () => {
+    joined = false;
+  });
+
+  const handle = async (topic: string, partition: number, message: KafkaMessage) => {
+    const deadLetter = async (kind: 'unreadable' | 'invalid', reason: string) => {
+      await options.deadLetters.publish({ topic, partition, message }, reason);
+      options.onDeadLetter(kind);
+      logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
+    };
+    let candidate: StatusChangeCandidate;
+    try {
+      candidate = readStatusChange(message);
+    } catch (err) {
+      if (err instanceof UnreadableMessageError) return deadLetter('unreadable', err.message);
+      throw err;
+    }
+    try {
+      const outcome = await options.record(candidate);
+      logger.debug({ event_id: candidate.eventId, order_id: candidate.orderId, outcome }, 'order status event handled');
+    } catch (err) {
+      if (err instanceof InvalidStatusChangeError) return deadLetter('invalid', err.message);
+      // Anything else (the database is down) propagates: kafkajs does not commit this offset and fetches the message again.
+      throw err;
+    }
+  };
+
+  const running = (async () => {
+    await options.deadLetters.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      // kafkajs resolves a message's offset only after eachMessage resolves and commits resolved offsets after each batch.
+      eachMessage: ({ topic, partition, message }) => handle(topic, partition, message),
+    });
+  })().catch((err: unknown) => fatal(err instanceof Error ? err : new Error(String(err))));
+
+  return {
+    isJoined: () => joined,
+    stop: async () => {
+      stopping = true;
+      await running;
+      await consumer.disconnect();
+      await options.deadLetters.disconnect();
+      joined = false;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// Composition root of the local ProductService.
+import { createLogger, onShutdownSignal } from '@shop/platform';
+import { loadProductsConfig } from './config';
+import { startProducts } from './startProducts';
+
+async function main(): Promise<void> {
+  const config = loadProductsConfig();
+  const logger = createLogger('products', config.LOG_LEVEL);
+  const products = await startProducts(config, logger);
+  onShutdownSignal(logger, products.stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
