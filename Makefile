@@ -14,8 +14,9 @@ help:
 	@echo "make migrate       apply migrations to the databases in *_DATABASE_URL (or the embedded cluster)"
 	@echo "make bench         run the benchmarks, write docs/benchmarks.md"
 
+# `npm install`, not `npm ci`: the lockfile records only this platform's optional packages.
 node_modules/.install-stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 install: node_modules/.install-stamp
