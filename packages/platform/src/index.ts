@@ -11,3 +11,6 @@ export * from './admin/adminServer';
 export * from './shutdown';
 export * from './grpc/callUnary';
 export * from './kafka/createKafka';
+export * from './metrics/serviceRegistry';
+export * from './metrics/grpcMetrics';
+export * from './metrics/poolMetrics';

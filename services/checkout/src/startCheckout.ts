@@ -1,6 +1,5 @@
 // Composition of Checkout: database, LOMS and ProductService clients, gRPC server, admin port.
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createDatabase, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { createDatabase, createServiceRegistry, grpcClientMetricsInterceptor, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
 import { checkout } from '@shop/proto';
 import { createLomsClient } from './clients/lomsClient';
 import { createProductClient } from './clients/productClient';
@@ -23,7 +22,10 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     logger,
     applicationName: 'checkout',
   });
-  const loms = createLomsClient({ address: config.LOMS_ADDR, caFile: config.TLS_CA_FILE, timeoutMs: config.LOMS_TIMEOUT });
+  const registry = createServiceRegistry();
+  registerPoolMetrics(registry, db.pool);
+  const interceptors = [grpcClientMetricsInterceptor(registry)];
+  const loms = createLomsClient({ address: config.LOMS_ADDR, caFile: config.TLS_CA_FILE, timeoutMs: config.LOMS_TIMEOUT, interceptors });
   const products = createProductClient({
     address: config.PRODUCTS_ADDR,
     caFile: config.TLS_CA_FILE,
@@ -32,6 +34,8 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     maxInFlight: config.PRODUCTS_MAX_IN_FLIGHT,
     rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
     cacheTtlMs: config.PRODUCTS_CACHE_TTL,
+    interceptors,
+    registry,
   });
 
   const grpcServer = await startGrpcServer({
@@ -45,9 +49,8 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
         implementation: checkoutServiceImplementation({ db, carts: cartItems, purchases, products, loms }, logger),
       },
     ],
+    registry,
   });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: { postgres: db.ping } });
 
   // Serving follows the database, which Checkout cannot work without; LOMS and products are per call.

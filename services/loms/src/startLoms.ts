@@ -1,9 +1,11 @@
 // LOMS composition root: database, gRPC server, admin port and workers; returns how to stop them.
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createDatabase, createKafka, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import type { Registry } from 'prom-client';
+import { Partitioners } from 'kafkajs';
+import { createDatabase, createKafka, createServiceRegistry, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger, type Queryable } from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
+import { createLomsMetrics } from './observability/metrics';
 import { lomsService } from './transport/grpc/lomsService';
 import { startOrderCanceller } from './workers/startOrderCanceller';
 import { startOutboxRelay } from './workers/startOutboxRelay';
@@ -23,15 +25,17 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
     logger,
     applicationName: 'loms',
   });
-  const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT);
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = createServiceRegistry();
+  registerPoolMetrics(registry, db.pool);
+  const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
+  const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT, metrics);
 
   const grpcServer = await startGrpcServer({
     host: config.GRPC_HOST,
     port: config.GRPC_PORT,
     tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) }],
+    registry,
   });
   const admin = await startAdminServer({
     host: config.GRPC_HOST,
@@ -44,6 +48,12 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
         intervalMs: config.CANCELLER_INTERVAL,
         batchSize: config.CANCELLER_BATCH_SIZE,
         stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
+        onBatch: (result) => {
+          metrics.cancellerRun('ok');
+          metrics.cancelled('expired', result.cancelledExpired, result.maxLagMs);
+          metrics.cancelled('stuck_new', result.repairedNew, 0);
+        },
+        onError: () => metrics.cancellerRun('error'),
       })
     : undefined;
   const relay = config.OUTBOX_RELAY_ENABLED
@@ -52,6 +62,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
         createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
           allowAutoTopicCreation: true,
           maxInFlightRequests: 1,
+          createPartitioner: Partitioners.DefaultPartitioner,
         }),
         logger,
         {
@@ -60,6 +71,9 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
           pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
           sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
           retentionMs: config.OUTBOX_RETENTION,
+          onPublished: metrics.published,
+          onError: metrics.publishFailed,
+          onLeadership: metrics.relayActive,
         },
       )
     : undefined;

@@ -1,5 +1,5 @@
 // Composition of Notifications: database, Kafka consumer, delivery worker, gRPC and admin servers.
-import { createDatabase, createKafka, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { createDatabase, createKafka, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { deliverDueNotifications, type DeliveryChannel } from './app/deliverDueNotifications';
 import { recordStatusChange } from './app/recordStatusChange';
@@ -38,6 +38,7 @@ export async function startNotifications(
     logger,
     applicationName: 'notifications',
   });
+  registerPoolMetrics(metrics.registry, db.pool);
 
   const channel: DeliveryChannel = config.NOTIFY_WEBHOOK_URL
     ? webhookChannel({
@@ -81,6 +82,7 @@ export async function startNotifications(
       recordStatusChange({ db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() }, candidate, new Date()),
     deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
     onDeadLetter: (kind) => metrics.deadLettered(kind),
+    onLag: metrics.consumerLag,
     onFatal: options.onFatal ?? (() => undefined),
     logger,
   });
@@ -96,6 +98,7 @@ export async function startNotifications(
         implementation: { listNotifications: listNotificationsHandler({ db: db.pool, notifications: notificationsStore }, logger) },
       },
     ],
+    registry: metrics.registry,
   });
   const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: config.DB_CHECK_INTERVAL, onChange: grpc.setServing, logger });
   const admin = await startAdminServer({

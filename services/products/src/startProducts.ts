@@ -1,7 +1,7 @@
 // Builds and starts the local ProductService: catalogue, gRPC server (TLS, health, reflection), admin port.
 import path from 'node:path';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
-import { startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import { Counter } from 'prom-client';
+import { startAdminServer, createServiceRegistry, startGrpcServer, type Logger } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { ProductsConfig } from './config';
 import { readCatalogueFile } from './storage/catalogueFile';
@@ -18,8 +18,7 @@ export interface ProductsHandle {
 
 export async function startProducts(config: ProductsConfig, logger: Logger): Promise<ProductsHandle> {
   const catalogue = await readCatalogueFile(path.resolve(config.CATALOGUE_FILE));
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = createServiceRegistry();
   const callsTotal = new Counter({ name: 'products_calls_total', help: 'Calls received, by method', labelNames: ['method'], registers: [registry] });
   let calls = 0;
 
@@ -47,6 +46,7 @@ export async function startProducts(config: ProductsConfig, logger: Logger): Pro
         }),
       },
     ],
+    registry,
   });
   grpcServer.setServing(true);
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: {} });

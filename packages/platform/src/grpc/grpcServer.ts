@@ -6,6 +6,8 @@ import { ReflectionService } from '@grpc/reflection';
 import fs from 'node:fs';
 import { descriptorSetPath } from '@shop/proto';
 import { serverCredentials } from './tls';
+import type { Registry } from 'prom-client';
+import { grpcServerMetrics, type ObserveCall } from '../metrics/grpcMetrics';
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `loms.v1.LomsService`. */
@@ -26,13 +28,16 @@ export async function startGrpcServer(options: {
   port: number;
   tls: { certFile: string; keyFile: string; plaintext: boolean };
   services: ServiceRegistration[];
+  /** Where the RED metrics of every method go. */
+  registry: Registry;
   serverOptions?: grpc.ServerOptions;
 }): Promise<GrpcServerHandle> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, ...options.serverOptions });
   const names = options.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
   const inFlight = { calls: 0 };
-  for (const s of options.services) server.addService(s.definition, countingInFlight(s.implementation, inFlight));
+  const observe = grpcServerMetrics(options.registry);
+  for (const s of options.services) server.addService(s.definition, instrumented(s, inFlight, observe));
   health.addToServer(server);
   reflectionFor([...names, 'grpc.health.v1.Health']).addToServer(server);
 
@@ -61,14 +66,21 @@ export async function startGrpcServer(options: {
   };
 }
 
-/** Wraps every unary handler so that shutdown knows when the calls in progress have finished. */
-function countingInFlight(implementation: grpc.UntypedServiceImplementation, inFlight: { calls: number }): grpc.UntypedServiceImplementation {
+/**
+ * Wraps every unary handler: RED metrics per method, and a count of calls in progress so that
+ * shutdown knows when they have finished.
+ */
+function instrumented(service: ServiceRegistration, inFlight: { calls: number }, observe: ObserveCall): grpc.UntypedServiceImplementation {
   const wrapped: grpc.UntypedServiceImplementation = {};
-  for (const [name, handler] of Object.entries(implementation)) {
+  for (const [name, handler] of Object.entries(service.implementation)) {
+    const methodName = service.definition[name]?.path.split('/')[2] ?? name;
     wrapped[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       inFlight.calls += 1;
+      const started = process.hrtime.bigint();
       (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
         inFlight.calls -= 1;
+        const error = args[0];
+        observe(service.name, methodName, error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK, Number(process.hrtime.bigint() - started) / 1e9);
         callback(...args);
       });
     }) as grpc.UntypedHandleCall;

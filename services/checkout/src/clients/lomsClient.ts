@@ -13,6 +13,7 @@ export interface LomsClientOptions {
   caFile: string;
   timeoutMs: number;
   plaintext?: boolean;
+  interceptors?: grpc.Interceptor[];
 }
 
 export interface LomsClient extends Loms {
@@ -22,6 +23,7 @@ export interface LomsClient extends Loms {
 export function createLomsClient(options: LomsClientOptions): LomsClient {
   const client = new loms.LomsServiceClient(options.address, clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }), {
     ...reconnectOptions,
+    interceptors: options.interceptors ?? [],
     'grpc.service_config': retryServiceConfig('loms.v1.LomsService', ['Stocks', 'GetOrder', 'CreateOrder'], {
       maxAttempts: 4,
       initialBackoffMs: 100,

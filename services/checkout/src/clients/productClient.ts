@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import Bottleneck from 'bottleneck';
 import { LRUCache } from 'lru-cache';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { clientCredentials } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { Product, ProductCatalogue } from '../app/ports';
@@ -20,6 +21,8 @@ export interface ProductClientOptions {
   cacheTtlMs: number;
   cacheMaxEntries?: number;
   plaintext?: boolean;
+  interceptors?: grpc.Interceptor[];
+  registry?: Registry;
 }
 
 export interface ProductClient extends ProductCatalogue {
@@ -29,6 +32,7 @@ export interface ProductClient extends ProductCatalogue {
 export function createProductClient(options: ProductClientOptions): ProductClient {
   const client = new product.ProductServiceClient(options.address, clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }), {
     ...reconnectOptions,
+    interceptors: options.interceptors ?? [],
     'grpc.service_config': retryServiceConfig('product.v1.ProductService', ['GetProduct', 'ListSkus'], {
       maxAttempts: 5,
       initialBackoffMs: 200,
@@ -41,6 +45,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
     maxConcurrent: options.maxInFlight,
     minTime: options.rateLimitRps > 0 ? Math.ceil(1000 / options.rateLimitRps) : 0,
   });
+  const metrics = productClientMetrics(options.registry);
   const metadata = new grpc.Metadata();
   if (options.accessToken !== undefined) metadata.set('authorization', `Bearer ${options.accessToken}`);
 
@@ -58,7 +63,11 @@ export function createProductClient(options: ProductClientOptions): ProductClien
     ttl: options.cacheTtlMs,
     fetchMethod: async (sku) => {
       try {
-        const found = await limiter.schedule(() => callGetProduct(sku));
+        const queuedAt = process.hrtime.bigint();
+        const found = await limiter.schedule(() => {
+          metrics.rateLimitWait(Number(process.hrtime.bigint() - queuedAt) / 1e9);
+          return callGetProduct(sku);
+        });
         return { sku, name: found.name, priceMinorUnits: found.price };
       } catch (err) {
         if (isServiceError(err) && err.code === grpc.status.NOT_FOUND) throw new ProductNotFoundError(sku);
@@ -69,6 +78,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
 
   return {
     async getProduct(sku) {
+      metrics.lookup(cache.has(sku) ? 'hit' : 'miss');
       const found = await cache.fetch(sku);
       if (!found) throw new ProductNotFoundError(sku);
       return found;
@@ -78,4 +88,21 @@ export function createProductClient(options: ProductClientOptions): ProductClien
       client.close();
     },
   };
+}
+
+function productClientMetrics(registry: Registry | undefined): { lookup(result: 'hit' | 'miss'): void; rateLimitWait(seconds: number): void } {
+  if (!registry) return { lookup: () => undefined, rateLimitWait: () => undefined };
+  const lookups = new Counter({
+    name: 'checkout_product_cache_requests_total',
+    help: 'Product lookups served from the cache (hit) or fetched from ProductService (miss)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const waits = new Histogram({
+    name: 'checkout_product_rate_limit_wait_seconds',
+    help: 'Time a product call waited for the client-side rate limiter and concurrency bound',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return { lookup: (result) => lookups.inc({ result }), rateLimitWait: (seconds) => waits.observe(seconds) };
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
 import { startGrpcServer } from '@shop/platform';
 import { loms } from '@shop/proto';
 import { caCredentials, codeOf, lomsClient, root, startTestCheckout, startTestLoms, startTestProducts } from './checkoutStack';
@@ -58,6 +59,7 @@ async function startLossyLomsProxy(upstreamAddress: string, dropCreateOrders: { 
     port: 0,
     tls: { certFile: path.join(root, 'certs/server.crt'), keyFile: path.join(root, 'certs/server.key'), plaintext: false },
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation }],
+    registry: new Registry(),
   });
   stops.push(() => server.shutdown(100), () => (upstream as unknown as grpc.Client).close());
   return server.port;

@@ -18,6 +18,7 @@ export interface OutboxRelayOptions {
   retentionMs: number;
   onPublished?: (count: number) => void;
   onError?: (err: unknown) => void;
+  onLeadership?: (active: boolean) => void;
 }
 
 export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger, options: OutboxRelayOptions): { stop(): Promise<void> } {
@@ -66,7 +67,9 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
   const loop = async () => {
     while (!stopped) {
       try {
-        if (!(await leadership.tryLead())) {
+        const leading = await leadership.tryLead();
+        options.onLeadership?.(leading);
+        if (!leading) {
           await sleep(Math.max(options.pollIntervalMs, 1_000));
           continue;
         }
@@ -97,6 +100,7 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
       wake?.();
       await running;
       await leadership.release();
+      options.onLeadership?.(false);
       if (connected) await producer.disconnect().catch(() => undefined);
     },
   };

@@ -1,5 +1,6 @@
 // The service's Prometheus metrics, on a registry it owns (so several instances in one test process never clash).
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { createServiceRegistry } from '@shop/platform';
 
 export interface NotificationsMetrics {
   registry: Registry;
@@ -8,11 +9,17 @@ export interface NotificationsMetrics {
   delivered(channel: string): void;
   deliveryFailed(channel: string): void;
   deadLettered(kind: 'unreadable' | 'invalid'): void;
+  consumerLag(partition: number, messages: number): void;
 }
 
 export function createNotificationsMetrics(): NotificationsMetrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = createServiceRegistry();
+  const lag = new Gauge({
+    name: 'notifications_consumer_lag_messages',
+    help: 'Messages behind the end of each partition of the order status topic',
+    labelNames: ['partition'],
+    registers: [registry],
+  });
   const recorded = new Counter({ name: 'notifications_recorded_total', help: 'Order status events stored as new notifications', registers: [registry] });
   const deduplicated = new Counter({
     name: 'notifications_deduplicated_total',
@@ -44,5 +51,6 @@ export function createNotificationsMetrics(): NotificationsMetrics {
     delivered: (channel) => delivered.inc({ channel }),
     deliveryFailed: (channel) => deliveryFailed.inc({ channel }),
     deadLettered: (kind) => deadLettered.inc({ kind }),
+    consumerLag: (partition, messages) => lag.set({ partition: String(partition) }, messages),
   };
 }

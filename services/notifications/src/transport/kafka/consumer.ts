@@ -15,6 +15,8 @@ export interface StatusConsumerOptions {
   record: (candidate: StatusChangeCandidate) => Promise<RecordOutcome>;
   deadLetters: DeadLetters;
   onDeadLetter: (kind: 'unreadable' | 'invalid') => void;
+  /** Messages behind the end of a partition, after each batch. */
+  onLag?: (partition: number, messages: number) => void;
   /** The consumer stopped for good (kafkajs will not restart it): the process should exit and be restarted. */
   onFatal: (err: Error) => void;
   logger: Logger;
@@ -52,6 +54,9 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     joined = false;
     if (payload.restart) logger.warn({ err: payload.error.message }, 'order status consumer crashed; kafkajs restarts it');
     else fatal(payload.error);
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    options.onLag?.(payload.partition, Number(payload.offsetLag));
   });
   consumer.on(consumer.events.STOP, () => {
     joined = false;
