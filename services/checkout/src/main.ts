@@ -1,4 +1,5 @@
 // Composition root of Checkout.
+import './tracing';
 import { createLogger, onShutdownSignal } from '@shop/platform';
 import { loadCheckoutConfig } from './config';
 import { startCheckout } from './startCheckout';

@@ -1,3 +1,4 @@
+import './tracing';
 import { createLogger, onShutdownSignal } from '@shop/platform';
 import { loadLomsConfig } from './config';
 import { startLoms } from './startLoms';

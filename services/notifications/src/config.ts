@@ -12,7 +12,8 @@ export const notificationsConfigSchema = z.object({
   KAFKA_BROKERS: kafkaBrokers,
   KAFKA_CLIENT_ID: z.string().min(1).default('notifications'),
   KAFKA_GROUP_ID: z.string().min(1).default('notifications'),
-  KAFKA_SESSION_TIMEOUT: durationMs('30s'),
+  KAFKA_SESSION_TIMEOUT: durationMs('10s'),
+  KAFKA_FETCH_MAX_WAIT: durationMs('100ms'),
   ORDER_STATUS_TOPIC: z.string().min(1).default('loms.order-status'),
   NOTIFY_WEBHOOK_URL: z
     .string()

@@ -1,4 +1,5 @@
 // Notifications process: config, logger, start, and exit on a signal or when the consumer dies.
+import './tracing';
 import { createLogger, onShutdownSignal } from '@shop/platform';
 import { loadNotificationsConfig } from './config';
 import { startNotifications } from './startNotifications';

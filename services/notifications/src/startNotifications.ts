@@ -78,6 +78,7 @@ export async function startNotifications(
     groupId: config.KAFKA_GROUP_ID,
     topic: config.ORDER_STATUS_TOPIC,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
+    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
     record: (candidate) =>
       recordStatusChange({ db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() }, candidate, new Date()),
     deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),

@@ -1,4 +1,5 @@
 // Composition root of the local ProductService.
+import './tracing';
 import { createLogger, onShutdownSignal } from '@shop/platform';
 import { loadProductsConfig } from './config';
 import { startProducts } from './startProducts';

@@ -1,6 +1,7 @@
 // The admin HTTP port: /metrics for Prometheus, /healthz (alive) and /readyz (dependencies answer).
 import http from 'node:http';
 import type { Registry } from 'prom-client';
+import { withTimeout } from '../time/withTimeout';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -45,7 +46,7 @@ async function checkReadiness(checks: Record<string, ReadinessCheck>): Promise<s
   const results = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       try {
-        await withTimeout(check(), 2_000);
+        await withTimeout(check(), 2_000, 'the check');
         return undefined;
       } catch (err) {
         return `${name}: ${(err as Error).message}`;
@@ -53,14 +54,6 @@ async function checkReadiness(checks: Record<string, ReadinessCheck>): Promise<s
     }),
   );
   return results.filter((r): r is string => r !== undefined);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function reply(res: http.ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {

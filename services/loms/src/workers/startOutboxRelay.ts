@@ -2,9 +2,10 @@
 // once the broker acknowledged. One relay is active across replicas; the others stand by.
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
-import type { Logger, Queryable } from '@shop/platform';
+import { withTimeout, type Logger, type Queryable } from '@shop/platform';
 import { deletePublishedBefore, fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
 import { orderStatusMessage } from '../transport/kafka/orderStatusMessage';
+import { startPublishSpans } from '../transport/kafka/publishSpans';
 import { advisoryLeadership } from './advisoryLeadership';
 
 /** Advisory lock key of the relay: any constant shared by all LOMS replicas. */
@@ -47,11 +48,18 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
       await withTimeout(producer.connect(), options.sendTimeoutMs, 'connecting to Kafka');
       connected = true;
     }
-    await withTimeout(
-      producer.send({ topic: options.topic, acks: -1, messages: rows.map(orderStatusMessage) }),
-      options.sendTimeoutMs,
-      'publishing to Kafka',
-    );
+    const spans = startPublishSpans(rows, options.topic);
+    try {
+      await withTimeout(
+        producer.send({ topic: options.topic, acks: -1, messages: rows.map((row, i) => orderStatusMessage(row, spans.traceparents[i] ?? row.traceparent ?? undefined)) }),
+        options.sendTimeoutMs,
+        'publishing to Kafka',
+      );
+      spans.end();
+    } catch (err) {
+      spans.end(err);
+      throw err;
+    }
     await markPublished(q, rows.map((r) => r.id));
     options.onPublished?.(rows.length);
     return rows.length;
@@ -101,7 +109,7 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
       await running;
       await leadership.release();
       options.onLeadership?.(false);
-      if (connected) await producer.disconnect().catch(() => undefined);
+      if (connected) await withTimeout(producer.disconnect(), 5_000, 'disconnecting from Kafka').catch(() => undefined);
     },
   };
 }
@@ -109,12 +117,4 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
 /** Exponential with full jitter, 100 ms to 5 s. */
 function backoffMs(failures: number): number {
   return Math.random() * Math.min(5_000, 100 * 2 ** Math.min(failures, 10));
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

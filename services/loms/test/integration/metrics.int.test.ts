@@ -28,7 +28,7 @@ describe('LOMS metrics', () => {
     expect(await sample('grpc_server_handled_total', { ...create, grpc_code: 'FAILED_PRECONDITION' })).toBe(1);
     expect(await sample('grpc_server_handled_total', { grpc_method: 'GetOrder', grpc_code: 'NOT_FOUND' })).toBe(1);
     const latency = await server.handle.registry.getSingleMetric('grpc_server_handling_seconds')?.get();
-    expect(latency?.values.find((v) => v.metricName === 'grpc_server_handling_seconds_count' && v.labels.grpc_method === 'CreateOrder')?.value).toBe(3);
+    expect(latency?.values.find((v) => (v as { metricName?: string }).metricName === 'grpc_server_handling_seconds_count' && v.labels.grpc_method === 'CreateOrder')?.value).toBe(3);
     // The replayed key is an answer, not a second order.
     expect(await sample('loms_orders_created_total', { result: 'awaiting_payment' })).toBe(1);
     expect(await sample('loms_orders_created_total', { result: 'failed' })).toBe(1);

@@ -25,7 +25,7 @@ describe('the order status consumer', () => {
       kafka,
       groupId: 'crash-test',
       topic: 'crash.order-status',
-      sessionTimeoutMs: 6_000,
+      sessionTimeoutMs: 6_000,      fetchMaxWaitMs: 100,
       // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
       record: async () => {
         throw new TypeError('cannot read properties of undefined');

@@ -7,7 +7,8 @@ export const eventTypeHeader = 'order.status_changed';
 
 const toProtoStatus = (status: string): loms.OrderStatus => loms.orderStatusFromJSON(`ORDER_STATUS_${status}`);
 
-export function orderStatusMessage(row: OutboxRow): Message {
+/** `traceparent` is the producer span's: the message continues the trace of the change. */
+export function orderStatusMessage(row: OutboxRow, traceparent: string | undefined): Message {
   const value = events.OrderStatusChanged.toJSON({
     eventId: row.event_id,
     orderId: Number(row.order_id),
@@ -18,6 +19,6 @@ export function orderStatusMessage(row: OutboxRow): Message {
     items: row.items,
   });
   const headers: Record<string, string> = { 'event-type': eventTypeHeader };
-  if (row.traceparent) headers.traceparent = row.traceparent;
+  if (traceparent) headers.traceparent = traceparent;
   return { key: row.order_id, value: JSON.stringify(value), headers };
 }

@@ -1,5 +1,5 @@
 // Consumes order status events in a consumer group: each message is recorded (or dead-lettered) before its offset is committed.
-import type { Logger } from '@shop/platform';
+import { withTimeout, type Logger } from '@shop/platform';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordOutcome } from '../../app/recordStatusChange';
 import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
@@ -12,6 +12,8 @@ export interface StatusConsumerOptions {
   topic: string;
   /** How long the group waits for a silent member before giving its partitions to others. */
   sessionTimeoutMs: number;
+  /** Longest a fetch waits for new messages: bounds the delivery latency on a quiet topic. */
+  fetchMaxWaitMs: number;
   record: (candidate: StatusChangeCandidate) => Promise<RecordOutcome>;
   deadLetters: DeadLetters;
   onDeadLetter: (kind: 'unreadable' | 'invalid') => void;
@@ -35,8 +37,9 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     allowAutoTopicCreation: true,
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
-    // A short long-poll keeps shutdown quick: disconnect waits for the fetch under way.
-    maxWaitTimeInMs: 1_000,
+    // A short long-poll keeps shutdown quick (disconnect waits for the fetch under way) and, on brokers
+    // that answer a fetch only when the wait is over, keeps latency low.
+    maxWaitTimeInMs: options.fetchMaxWaitMs,
   });
   let joined = false;
   let stopping = false;
@@ -100,9 +103,13 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     isJoined: () => joined,
     stop: async () => {
       stopping = true;
-      await running;
-      await consumer.disconnect();
-      await options.deadLetters.disconnect();
+      // With the broker gone kafkajs would retry for long: bounded, since what is not committed comes again.
+      const disconnect = async () => {
+        await running;
+        await consumer.disconnect();
+        await options.deadLetters.disconnect();
+      };
+      await withTimeout(disconnect(), 5_000, 'disconnecting from Kafka').catch((err: Error) => logger.warn({ err: err.message }, 'gave up disconnecting'));
       joined = false;
     },
   };

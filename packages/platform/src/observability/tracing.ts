@@ -1,0 +1,32 @@
+// OpenTelemetry tracing, started before anything else in a service (import it first in main.ts, and
+// import this file directly, not through the package index, so grpc-js and pg load after it).
+// Spans always exist, so logs carry trace ids and the outbox keeps each change's traceparent; they are
+// exported (OTLP, the standard OTEL_* variables) only when an endpoint or exporter is configured.
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+
+export function startTracing(serviceName: string, options: { kafkaConsumer?: boolean } = {}): void {
+  if (process.env.OTEL_SDK_DISABLED === 'true') return;
+  const env = process.env;
+  const exporting =
+    Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ||
+    (env.OTEL_TRACES_EXPORTER !== undefined && env.OTEL_TRACES_EXPORTER !== 'none');
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
+    instrumentations: [
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
+      new PgInstrumentation({ requireParentSpan: true }),
+      new PinoInstrumentation(),
+      // Only the consuming side: LOMS' relay makes its own producer spans under each change's trace.
+      ...(options.kafkaConsumer ? [new KafkaJsInstrumentation()] : []),
+    ],
+    // Without an exporter, spans are still made (for log correlation and traceparents), never sent.
+    ...(exporting ? {} : { spanProcessors: [] }),
+  });
+  sdk.start();
+  const stop = () => void sdk.shutdown().catch(() => undefined);
+  process.once('beforeExit', stop);
+}
