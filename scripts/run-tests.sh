@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test (typecheck, lint, vitest) and ends with the totals line `N passed, M failed`.
+# Runs every test (typecheck, buf lint, eslint, prettier, vitest) and ends with the totals line `N passed, M failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 report=$(mktemp -d)/vitest.json
@@ -11,6 +11,8 @@ check() {
 }
 check "typecheck" node_modules/.bin/tsc -p tsconfig.json
 check "buf lint" node_modules/.bin/buf lint
+check "eslint" node_modules/.bin/eslint .
+check "prettier" node_modules/.bin/prettier --check --log-level warn .
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 vitest_status=$?
 node scripts/test-summary.mjs "$report" "$passed_checks" "$failed_checks"

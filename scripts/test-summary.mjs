@@ -1,5 +1,5 @@
 // Prints the totals line CI reads, `N passed, M failed`, from vitest's JSON report plus the
-// static checks (typecheck, buf lint) counted as one test each. Exits 1 when anything failed.
+// static checks (typecheck, buf lint, eslint, prettier) counted as one test each. Exits 1 when anything failed.
 import fs from 'node:fs';
 
 const [reportFile, checksPassed = '0', checksFailed = '0'] = process.argv.slice(2);

@@ -24,7 +24,11 @@ export function startServiceProcess(options: {
   const recentCrashes: number[] = [];
 
   const launch = () => {
-    child = spawn(process.execPath, ['--import', 'tsx', options.entry], { cwd: options.root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+      cwd: options.root,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) readline.createInterface({ input: stream }).on('line', (line) => options.print(prefix + line));
     }

@@ -1,38 +1,21 @@
 // kill -9 of LOMS (a real child process) in the middle of load while its relay publishes: nothing is lost, nothing recorded twice.
-import { Pool } from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NotificationsHandle } from "../../services/notifications/src/startNotifications";
-import { freePort } from "@shop/testkit/src/freePort";
-import {
-  startKafkaBroker,
-  type KafkaBroker,
-} from "@shop/testkit/src/kafkaBroker";
-import { freshDatabase } from "@shop/testkit/src/testDatabase";
-import {
-  collectTopic,
-  type TopicCollector,
-} from "@shop/testkit/src/topicCollector";
-import { waitForReady } from "../../scripts/dev/waitForReady";
-import { eventually } from "./support/eventually";
-import { lomsCaller } from "./support/grpcClients";
-import { metric, startInProcessNotifications } from "./support/inProcess";
-import {
-  brokenStockInvariants,
-  outboxEvents,
-  recordedNotifications,
-  setStock,
-  stockTotals,
-  unpublishedCount,
-} from "./support/lomsChecks";
-import {
-  latencySummary,
-  report,
-  statusToNotificationLatencies,
-} from "./support/measurements";
-import { runOrderLoad } from "./support/orderLoad";
-import { spawnService, type ServiceChild } from "./support/serviceProcess";
+import { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationsHandle } from '../../services/notifications/src/startNotifications';
+import { freePort } from '@shop/testkit/src/freePort';
+import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
+import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { collectTopic, type TopicCollector } from '@shop/testkit/src/topicCollector';
+import { waitForReady } from '../../scripts/dev/waitForReady';
+import { eventually } from './support/eventually';
+import { lomsCaller } from './support/grpcClients';
+import { metric, startInProcessNotifications } from './support/inProcess';
+import { brokenStockInvariants, outboxEvents, recordedNotifications, setStock, stockTotals, unpublishedCount } from './support/lomsChecks';
+import { latencySummary, report, statusToNotificationLatencies } from './support/measurements';
+import { runOrderLoad } from './support/orderLoad';
+import { spawnService, type ServiceChild } from './support/serviceProcess';
 
-const topic = "loms.order-status";
+const topic = 'loms.order-status';
 let broker: KafkaBroker | undefined;
 let notificationsService: NotificationsHandle | undefined;
 let collector: TopicCollector | undefined;
@@ -43,38 +26,33 @@ let lomsEnv: Record<string, string>;
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
-  const [lomsUrl, notificationsUrl] = await Promise.all([
-    freshDatabase("loms"),
-    freshDatabase("notifications"),
-  ]);
+  const [lomsUrl, notificationsUrl] = await Promise.all([freshDatabase('loms'), freshDatabase('notifications')]);
   lomsPool = new Pool({ connectionString: lomsUrl, max: 2 });
   notificationsPool = new Pool({ connectionString: notificationsUrl, max: 2 });
   await setStock(lomsPool, [
-    ...[1, 2, 3].flatMap((sku) =>
-      [1, 2, 3].map((warehouseId) => ({ sku, warehouseId, total: 10_000 })),
-    ),
+    ...[1, 2, 3].flatMap((sku) => [1, 2, 3].map((warehouseId) => ({ sku, warehouseId, total: 10_000 }))),
     // Scarce: runs out during the load, so some orders fail and some reservations span warehouses.
     { sku: 4, warehouseId: 1, total: 60 },
     { sku: 4, warehouseId: 2, total: 40 },
   ]);
   lomsEnv = {
     LOMS_DATABASE_URL: lomsUrl,
-    KAFKA_BROKERS: broker.brokers.join(","),
+    KAFKA_BROKERS: broker.brokers.join(','),
     ORDER_STATUS_TOPIC: topic,
-    OUTBOX_POLL_INTERVAL: "20ms",
-    OUTBOX_SEND_TIMEOUT: "2s",
-    CANCELLER_INTERVAL: "200ms",
-    STUCK_NEW_ORDER_AFTER: "2s",
+    OUTBOX_POLL_INTERVAL: '20ms',
+    OUTBOX_SEND_TIMEOUT: '2s',
+    CANCELLER_INTERVAL: '200ms',
+    STUCK_NEW_ORDER_AFTER: '2s',
   };
   [notificationsService, collector] = await Promise.all([
     startInProcessNotifications({
       NOTIFICATIONS_DATABASE_URL: notificationsUrl,
-      KAFKA_BROKERS: broker.brokers.join(","),
+      KAFKA_BROKERS: broker.brokers.join(','),
       ORDER_STATUS_TOPIC: topic,
     }),
     collectTopic(broker.brokers, topic),
   ]);
-  await waitForReady("notifications", notificationsService.adminPort, 20_000);
+  await waitForReady('notifications', notificationsService.adminPort, 20_000);
 }, 90_000);
 
 afterAll(async () => {
@@ -86,13 +64,11 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-describe("LOMS killed with SIGKILL in the middle of load", () => {
-  it("delivers every committed status change to Notifications exactly once, drains its outbox and keeps stock consistent", async () => {
+describe('LOMS killed with SIGKILL in the middle of load', () => {
+  it('delivers every committed status change to Notifications exactly once, drains its outbox and keeps stock consistent', async () => {
     const initialTotals = await stockTotals(lomsPool!);
     const ports = { grpcPort: await freePort(), adminPort: await freePort() };
-    lomsProcesses.push(
-      await spawnService({ name: "loms", env: lomsEnv, ...ports }),
-    );
+    lomsProcesses.push(await spawnService({ name: 'loms', env: lomsEnv, ...ports }));
     const client = lomsCaller(ports.grpcPort);
     const orders = 300;
     let finished = 0;
@@ -102,30 +78,26 @@ describe("LOMS killed with SIGKILL in the middle of load", () => {
         shoppers: 6,
         orders,
         userIdBase: 5_000,
-        keyPrefix: "crash",
+        keyPrefix: 'crash',
         onOrder: () => (finished += 1),
       });
 
       // Kill once a good part of the load is in and the relay is busy publishing it.
       await eventually(
-        "a third of the orders",
+        'a third of the orders',
         async () => finished,
         (n) => n >= orders / 3,
         60_000,
         10,
       );
       const first = lomsProcesses[0]!;
-      first.kill("SIGKILL");
-      expect(await first.exited).toBe("SIGKILL");
+      first.kill('SIGKILL');
+      expect(await first.exited).toBe('SIGKILL');
       const killedAt = Date.now();
       const finishedAtKill = finished;
-      const publishedAtKill = (await outboxEvents(lomsPool!)).filter(
-        (e) => e.publishedAt !== null,
-      ).length;
+      const publishedAtKill = (await outboxEvents(lomsPool!)).filter((e) => e.publishedAt !== null).length;
 
-      lomsProcesses.push(
-        await spawnService({ name: "loms", env: lomsEnv, ...ports }),
-      );
+      lomsProcesses.push(await spawnService({ name: 'loms', env: lomsEnv, ...ports }));
       const restartedAt = Date.now();
       const result = await load;
       const loadEndedAt = Date.now();
@@ -133,7 +105,7 @@ describe("LOMS killed with SIGKILL in the middle of load", () => {
       expect(result.created + result.failed).toBe(orders);
 
       await eventually(
-        "an empty outbox",
+        'an empty outbox',
         () => unpublishedCount(lomsPool!),
         (n) => n === 0,
         30_000,
@@ -141,7 +113,7 @@ describe("LOMS killed with SIGKILL in the middle of load", () => {
       const events = await outboxEvents(lomsPool!);
       const wanted = new Set(events.map((e) => e.eventId));
       const recorded = await eventually(
-        "every outbox event recorded by Notifications",
+        'every outbox event recorded by Notifications',
         () => recordedNotifications(notificationsPool!),
         (rows) => rows.length >= wanted.size,
         30_000,
@@ -160,53 +132,32 @@ describe("LOMS killed with SIGKILL in the middle of load", () => {
       expect(await brokenStockInvariants(lomsPool!, initialTotals)).toEqual([]);
 
       // At-least-once on the topic: whatever the crash made the relay send twice, Notifications absorbed.
-      await collector!.waitFor(
-        "every event on the topic",
-        (ms) => new Set(ms.map((m) => eventIdOf(m.value))).size >= wanted.size,
-        20_000,
-      );
+      await collector!.waitFor('every event on the topic', (ms) => new Set(ms.map((m) => eventIdOf(m.value))).size >= wanted.size, 20_000);
       const onTopic = collector!.messages.length;
-      const duplicatesOnTopic =
-        onTopic -
-        new Set(collector!.messages.map((m) => eventIdOf(m.value))).size;
-      const deduplicated = await metric(
-        notificationsService!.adminPort,
-        "notifications_deduplicated_total",
-      );
+      const duplicatesOnTopic = onTopic - new Set(collector!.messages.map((m) => eventIdOf(m.value))).size;
+      const deduplicated = await metric(notificationsService!.adminPort, 'notifications_deduplicated_total');
       expect(deduplicated).toBeGreaterThanOrEqual(0);
 
       const firstLife = events.filter((e) => e.occurredAt.getTime() < killedAt);
-      const published = events
-        .map((e) => e.publishedAt?.getTime() ?? 0)
-        .filter((t) => t > 0 && t < killedAt);
-      report("loms crash", {
+      const published = events.map((e) => e.publishedAt?.getTime() ?? 0).filter((t) => t > 0 && t < killedAt);
+      report('loms crash', {
         orders,
         statusChanges: events.length,
         load: {
           ...result,
           unexpected: result.unexpected.length,
-          ordersPerSecond: round(
-            (orders / (loadEndedAt - loadStarted)) * 1_000,
-          ),
+          ordersPerSecond: round((orders / (loadEndedAt - loadStarted)) * 1_000),
         },
         killedAfterOrders: finishedAtKill,
         publishedBeforeKill: publishedAtKill,
-        relayEventsPerSecondBeforeKill: round(
-          (published.length /
-            Math.max(1, Math.max(...published) - Math.min(...published))) *
-            1_000,
-        ),
+        relayEventsPerSecondBeforeKill: round((published.length / Math.max(1, Math.max(...published) - Math.min(...published))) * 1_000),
         lomsRestartMs: restartedAt - killedAt,
         convergedAfterLoadMs: convergedAt - loadEndedAt,
         convergedAfterKillMs: convergedAt - killedAt,
         duplicatesOnTopic,
         notificationsDeduplicatedTotal: deduplicated,
-        latencyBeforeKill: latencySummary(
-          statusToNotificationLatencies(firstLife, recorded),
-        ),
-        latencyAll: latencySummary(
-          statusToNotificationLatencies(events, recorded),
-        ),
+        latencyBeforeKill: latencySummary(statusToNotificationLatencies(firstLife, recorded)),
+        latencyAll: latencySummary(statusToNotificationLatencies(events, recorded)),
       });
     } finally {
       client.close();
@@ -214,13 +165,10 @@ describe("LOMS killed with SIGKILL in the middle of load", () => {
   }, 120_000);
 });
 
-const eventIdOf = (value: string) =>
-  (JSON.parse(value) as { eventId: string }).eventId;
+const eventIdOf = (value: string) => (JSON.parse(value) as { eventId: string }).eventId;
 const round = (n: number) => Math.round(n * 10) / 10;
 
-function groupStatuses(
-  rows: { orderId: number; status: string }[],
-): Record<number, string[]> {
+function groupStatuses(rows: { orderId: number; status: string }[]): Record<number, string[]> {
   const byOrder: Record<number, string[]> = {};
   for (const r of rows) (byOrder[r.orderId] ??= []).push(r.status);
   return byOrder;

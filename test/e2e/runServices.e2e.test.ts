@@ -1,24 +1,14 @@
 // `make run-services` as a user runs it: wait for "all services ready", buy through the gRPC API with only certs/ca.crt,
 // Ctrl-C, and check that it exits 0 leaving no process behind.
-import fs from "node:fs";
-import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { repoRoot } from "@shop/testkit/src/repoRoot";
-import { eventually, sleep } from "./support/eventually";
-import {
-  checkoutCaller,
-  lomsCaller,
-  notificationHistory,
-  notificationsCaller,
-  statusName,
-} from "./support/grpcClients";
-import { report } from "./support/measurements";
-import { isAlive, type ProcessId } from "./support/processTree";
-import {
-  startRunServices,
-  type RunServices,
-  type RunServicesPorts,
-} from "./support/runServicesProcess";
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { eventually, sleep } from './support/eventually';
+import { checkoutCaller, lomsCaller, notificationHistory, notificationsCaller, statusName } from './support/grpcClients';
+import { report } from './support/measurements';
+import { isAlive, type ProcessId } from './support/processTree';
+import { startRunServices, type RunServices, type RunServicesPorts } from './support/runServicesProcess';
 
 let stack: RunServices | undefined;
 
@@ -37,11 +27,8 @@ async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
   const loms = lomsCaller(ports.loms);
   const notifications = notificationsCaller(ports.notifications);
   try {
-    const catalogue = JSON.parse(
-      fs.readFileSync(path.join(repoRoot(), "data/catalogue.json"), "utf8"),
-    ) as CatalogueFile;
-    const product = (sku: number) =>
-      catalogue.products.find((p) => p.sku === sku)!;
+    const catalogue = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'data/catalogue.json'), 'utf8')) as CatalogueFile;
+    const product = (sku: number) => catalogue.products.find((p) => p.sku === sku)!;
     const userId = Date.now() * 10 + Math.floor(Math.random() * 10);
     await checkout.call((c) => c.addToCart, { userId, sku: 1002, count: 2 });
     await checkout.call((c) => c.addToCart, { userId, sku: 1001, count: 1 });
@@ -76,27 +63,21 @@ async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
         { sku: 1002, count: 2 },
       ],
     });
-    expect(statusName(order!.status)).toBe("AWAITING_PAYMENT");
+    expect(statusName(order!.status)).toBe('AWAITING_PAYMENT');
     await loms.call((c) => c.orderPayed, { orderId });
-    expect(
-      statusName(
-        (await loms.call((c) => c.getOrder, { orderId })).order!.status,
-      ),
-    ).toBe("PAYED");
+    expect(statusName((await loms.call((c) => c.getOrder, { orderId })).order!.status)).toBe('PAYED');
 
     const history = await eventually(
-      "both notifications",
+      'both notifications',
       () => notificationHistory(notifications, userId),
       (h) => h.length >= 2,
       30_000,
     );
     expect(history.map((n) => [n.orderId, statusName(n.status)])).toEqual([
-      [orderId, "AWAITING_PAYMENT"],
-      [orderId, "PAYED"],
+      [orderId, 'AWAITING_PAYMENT'],
+      [orderId, 'PAYED'],
     ]);
-    expect((await checkout.call((c) => c.listCart, { userId })).items).toEqual(
-      [],
-    );
+    expect((await checkout.call((c) => c.listCart, { userId })).items).toEqual([]);
   } finally {
     checkout.close();
     loms.close();
@@ -105,20 +86,13 @@ async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
 }
 
 /** Stops the stack with SIGINT and checks it exits 0 and that, a moment later, nothing it started is still running. */
-async function expectCleanStop(
-  running: RunServices,
-  to: "process" | "group",
-  test: string,
-): Promise<void> {
+async function expectCleanStop(running: RunServices, to: 'process' | 'group', test: string): Promise<void> {
   const tree: ProcessId[] = running.tree();
   const commands = tree.map((p) => p.command);
   // Everything it started: the four services, the broker, PostgreSQL and its backends.
-  expect(
-    commands.filter((c) => c === "node").length,
-    commands.join(", "),
-  ).toBeGreaterThanOrEqual(4);
-  expect(commands, commands.join(", ")).toContain("postgres");
-  expect(commands, commands.join(", ")).toContain("kafka-mock");
+  expect(commands.filter((c) => c === 'node').length, commands.join(', ')).toBeGreaterThanOrEqual(4);
+  expect(commands, commands.join(', ')).toContain('postgres');
+  expect(commands, commands.join(', ')).toContain('kafka-mock');
 
   const stopAt = Date.now();
   const how = await running.interrupt(to, 30_000);
@@ -137,34 +111,24 @@ async function expectCleanStop(
     survivors: [],
   });
   expect(
-    running.lines.some((l) => l.includes("stopped; data kept in")),
+    running.lines.some((l) => l.includes('stopped; data kept in')),
     running.output(),
   ).toBe(true);
 }
 
-describe("make run-services", () => {
-  it("starts the whole stack, serves a purchase end to end over TLS, and on SIGINT stops everything and exits 0", async () => {
+describe('make run-services', () => {
+  it('starts the whole stack, serves a purchase end to end over TLS, and on SIGINT stops everything and exits 0', async () => {
     stack = await startRunServices();
     try {
       await purchaseEndToEnd(stack.grpcPorts);
     } catch (err) {
-      throw new Error(
-        `${(err as Error).message}\n--- run-services output ---\n${stack.output()}`,
-      );
+      throw new Error(`${(err as Error).message}\n--- run-services output ---\n${stack.output()}`);
     }
-    await expectCleanStop(
-      stack,
-      "process",
-      "run-services smoke: SIGINT to run-services",
-    );
+    await expectCleanStop(stack, 'process', 'run-services smoke: SIGINT to run-services');
   }, 180_000);
 
-  it("stops everything and exits 0 on Ctrl-C in a terminal (SIGINT to the whole process group)", async () => {
+  it('stops everything and exits 0 on Ctrl-C in a terminal (SIGINT to the whole process group)', async () => {
     stack = await startRunServices();
-    await expectCleanStop(
-      stack,
-      "group",
-      "run-services smoke: Ctrl-C to the process group",
-    );
+    await expectCleanStop(stack, 'group', 'run-services smoke: Ctrl-C to the process group');
   }, 180_000);
 });

@@ -19,7 +19,11 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   const lomsUrl = await freshDatabase('loms');
   await seedStock(lomsUrl, path.join(repoRoot(), 'data/stock.json'));
-  const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '100' };
+  const tracing = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  };
   const kafka = { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_SESSION_TIMEOUT: '3s' };
   const [products, loms] = await Promise.all([
     spawnService({ name: 'products', env: { ...tracing, PRODUCTS_RATE_LIMIT_RPS: '0' } }),
@@ -29,9 +33,17 @@ beforeAll(async () => {
   services.push(
     await spawnService({
       name: 'checkout',
-      env: { ...tracing, CHECKOUT_DATABASE_URL: await freshDatabase('checkout'), LOMS_ADDR: `localhost:${loms.grpcPort}`, PRODUCTS_ADDR: `localhost:${products.grpcPort}` },
+      env: {
+        ...tracing,
+        CHECKOUT_DATABASE_URL: await freshDatabase('checkout'),
+        LOMS_ADDR: `localhost:${loms.grpcPort}`,
+        PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
+      },
     }),
-    await spawnService({ name: 'notifications', env: { ...tracing, ...kafka, NOTIFICATIONS_DATABASE_URL: await freshDatabase('notifications') } }),
+    await spawnService({
+      name: 'notifications',
+      env: { ...tracing, ...kafka, NOTIFICATIONS_DATABASE_URL: await freshDatabase('notifications') },
+    }),
   );
 }, 90_000);
 
@@ -53,7 +65,8 @@ describe('tracing', () => {
       await callUnary(client.listCart.bind(client), { userId: 42 }, { timeoutMs: 10_000 });
       const before = receiver.spans.length;
       await callUnary(client.purchase.bind(client), { userId: 42, idempotencyKey: 'trace-1' }, { timeoutMs: 10_000 });
-      const purchaseSpan = () => receiver.spans.slice(before).find((s) => s.service === 'checkout' && s.name === 'grpc.checkout.v1.CheckoutService/Purchase');
+      const purchaseSpan = () =>
+        receiver.spans.slice(before).find((s) => s.service === 'checkout' && s.name === 'grpc.checkout.v1.CheckoutService/Purchase');
       const traceOf = (): ReceivedSpan[] => receiver.spans.filter((s) => s.traceId === purchaseSpan()?.traceId);
       const deadline = Date.now() + 30_000;
       while (!traceOf().some((s) => s.service === 'notifications') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -61,7 +74,14 @@ describe('tracing', () => {
       const spans = traceOf();
       expect(new Set(spans.map((s) => s.service))).toEqual(new Set(['checkout', 'loms', 'notifications']));
       const names = spans.map((s) => `${s.service}: ${s.name}`);
-      expect(names).toEqual(expect.arrayContaining(['checkout: grpc.loms.v1.LomsService/CreateOrder', 'loms: grpc.loms.v1.LomsService/CreateOrder', 'loms: send loms.order-status', 'notifications: process loms.order-status']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'checkout: grpc.loms.v1.LomsService/CreateOrder',
+          'loms: grpc.loms.v1.LomsService/CreateOrder',
+          'loms: send loms.order-status',
+          'notifications: process loms.order-status',
+        ]),
+      );
       expect(names.some((n) => n.startsWith('loms: pg.query'))).toBe(true);
       expect(names.some((n) => n.startsWith('notifications: pg.query:INSERT'))).toBe(true);
       // Every span but the root has its parent inside the same trace: nothing was cut off.

@@ -41,10 +41,7 @@ async function connectProducer(kafka: Kafka): Promise<Producer> {
 }
 
 /** Starts a consumer group member (fresh group); returns the array it appends each message to. */
-async function startConsumer(
-  kafka: Kafka,
-  topic: string,
-): Promise<KafkaMessage[]> {
+async function startConsumer(kafka: Kafka, topic: string): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({
     groupId: `group-${randomUUID()}`,
     // The mock drops a vanished member only after sessionTimeout, and a rejoin waits for that:

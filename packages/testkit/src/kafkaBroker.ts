@@ -104,9 +104,7 @@ export async function startKafkaBroker(options?: { brokers?: number }): Promise<
   const lines = new LineQueue();
   createInterface({ input: child.stdout }).on('line', (l) => lines.push(l));
   child.on('error', (err) => lines.close(new Error(`kafka-mock failed to start: ${err.message}`)));
-  child.on('exit', (code, signal) =>
-    lines.close(new Error(`kafka-mock exited (code ${String(code)}, signal ${String(signal)})`)),
-  );
+  child.on('exit', (code, signal) => lines.close(new Error(`kafka-mock exited (code ${String(code)}, signal ${String(signal)})`)));
   // Writes after exit surface as EPIPE here; the pending reply then fails via lines.close().
   child.stdin.on('error', () => undefined);
 

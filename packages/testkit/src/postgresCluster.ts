@@ -37,9 +37,12 @@ export async function startPostgresCluster(options: {
     onLog: options.onLog ?? (() => undefined),
     onError: (err) => options.onLog?.(String(err)),
     postgresFlags: [
-      '-c', 'unix_socket_directories=',
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=400',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=400',
       ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],
   });

@@ -18,13 +18,24 @@ export interface TopicCollector {
 export async function collectTopic(brokers: string[], topic: string): Promise<TopicCollector> {
   const kafka = new Kafka({ clientId: 'test-collector', brokers, logLevel: logLevel.NOTHING });
   // A short session lets the group recover quickly after a broker outage in a test.
-  const consumer = kafka.consumer({ groupId: `collector-${randomUUID()}`, allowAutoTopicCreation: true, sessionTimeout: 3_000, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId: `collector-${randomUUID()}`,
+    allowAutoTopicCreation: true,
+    sessionTimeout: 3_000,
+    heartbeatInterval: 300,
+    maxWaitTimeInMs: 200,
+  });
   const messages: CollectedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
-      messages.push({ partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers: stringHeaders(message) });
+      messages.push({
+        partition,
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers: stringHeaders(message),
+      });
     },
   });
   return {

@@ -1,5 +1,13 @@
 // Composition of Checkout: database, LOMS and ProductService clients, gRPC server, admin port.
-import { createDatabase, createServiceRegistry, grpcClientMetricsInterceptor, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import {
+  createDatabase,
+  createServiceRegistry,
+  grpcClientMetricsInterceptor,
+  registerPoolMetrics,
+  startAdminServer,
+  startGrpcServer,
+  type Logger,
+} from '@shop/platform';
 import { checkout } from '@shop/proto';
 import { createLomsClient } from './clients/lomsClient';
 import { createProductClient } from './clients/productClient';
@@ -54,11 +62,20 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: { postgres: db.ping } });
 
   // Serving follows the database, which Checkout cannot work without; LOMS and products are per call.
-  const watchDatabase = async () => grpcServer.setServing(await db.ping().then(() => true, () => false));
+  const watchDatabase = async () =>
+    grpcServer.setServing(
+      await db.ping().then(
+        () => true,
+        () => false,
+      ),
+    );
   await watchDatabase();
   const databaseWatch = setInterval(() => void watchDatabase(), 5_000);
   databaseWatch.unref();
-  logger.info({ grpcPort: grpcServer.port, adminPort: admin.port, loms: config.LOMS_ADDR, products: config.PRODUCTS_ADDR }, 'checkout started');
+  logger.info(
+    { grpcPort: grpcServer.port, adminPort: admin.port, loms: config.LOMS_ADDR, products: config.PRODUCTS_ADDR },
+    'checkout started',
+  );
 
   return {
     grpcPort: grpcServer.port,

@@ -1,7 +1,16 @@
 // LOMS composition root: database, gRPC server, admin port and workers; returns how to stop them.
 import type { Registry } from 'prom-client';
 import { Partitioners } from 'kafkajs';
-import { createDatabase, createKafka, createServiceRegistry, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger, type Queryable } from '@shop/platform';
+import {
+  createDatabase,
+  createKafka,
+  createServiceRegistry,
+  registerPoolMetrics,
+  startAdminServer,
+  startGrpcServer,
+  type Logger,
+  type Queryable,
+} from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
@@ -97,7 +106,11 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
 
 /** Health follows the database: NOT_SERVING while it does not answer. */
 function watchDatabase(ping: () => Promise<void>, setServing: (serving: boolean) => void): { stop(): void } {
-  const check = () => ping().then(() => setServing(true), () => setServing(false));
+  const check = () =>
+    ping().then(
+      () => setServing(true),
+      () => setServing(false),
+    );
   void check();
   const timer = setInterval(check, 2_000);
   timer.unref();

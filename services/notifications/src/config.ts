@@ -2,7 +2,6 @@
 import { durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
 import { z } from 'zod';
 
-
 export const notificationsConfigSchema = z.object({
   ...grpcServerEnv(50053, 8083),
   NOTIFICATIONS_DATABASE_URL: postgresUrl,

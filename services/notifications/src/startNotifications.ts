@@ -80,7 +80,11 @@ export async function startNotifications(
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
     fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
     record: (candidate) =>
-      recordStatusChange({ db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() }, candidate, new Date()),
+      recordStatusChange(
+        { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
+        candidate,
+        new Date(),
+      ),
     deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
     onDeadLetter: (kind) => metrics.deadLettered(kind),
     onLag: metrics.consumerLag,
@@ -113,7 +117,10 @@ export async function startNotifications(
       },
     },
   });
-  logger.info({ grpcPort: grpc.port, adminPort: admin.port, topic: config.ORDER_STATUS_TOPIC, channel: channel.name }, 'notifications started');
+  logger.info(
+    { grpcPort: grpc.port, adminPort: admin.port, topic: config.ORDER_STATUS_TOPIC, channel: channel.name },
+    'notifications started',
+  );
 
   return {
     grpcPort: grpc.port,

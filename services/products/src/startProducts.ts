@@ -19,7 +19,12 @@ export interface ProductsHandle {
 export async function startProducts(config: ProductsConfig, logger: Logger): Promise<ProductsHandle> {
   const catalogue = await readCatalogueFile(path.resolve(config.CATALOGUE_FILE));
   const registry = createServiceRegistry();
-  const callsTotal = new Counter({ name: 'products_calls_total', help: 'Calls received, by method', labelNames: ['method'], registers: [registry] });
+  const callsTotal = new Counter({
+    name: 'products_calls_total',
+    help: 'Calls received, by method',
+    labelNames: ['method'],
+    registers: [registry],
+  });
   let calls = 0;
 
   const grpcServer = await startGrpcServer({

@@ -1,63 +1,39 @@
 // Generated gRPC clients over TLS that trust only certs/ca.crt, with quick reconnects (servers get restarted in these tests).
-import path from "node:path";
-import type { ChannelOptions } from "@grpc/grpc-js";
-import { callUnary, clientCredentials, type UnaryMethod } from "@shop/platform";
-import { checkout, loms, notifications } from "@shop/proto";
-import { certsDir } from "./stackEnv";
+import path from 'node:path';
+import type { ChannelOptions } from '@grpc/grpc-js';
+import { callUnary, clientCredentials, type UnaryMethod } from '@shop/platform';
+import { checkout, loms, notifications } from '@shop/proto';
+import { certsDir } from './stackEnv';
 
 const credentials = () =>
   clientCredentials({
-    caFile: path.join(certsDir(), "ca.crt"),
+    caFile: path.join(certsDir(), 'ca.crt'),
     plaintext: false,
   });
 const quickReconnect: ChannelOptions = {
-  "grpc.initial_reconnect_backoff_ms": 100,
-  "grpc.max_reconnect_backoff_ms": 500,
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 500,
 };
 
 export interface Caller<C> {
   client: C;
-  call<Req, Res>(
-    method: (c: C) => UnaryMethod<Req, Res>,
-    request: Req,
-    timeoutMs?: number,
-  ): Promise<Res>;
+  call<Req, Res>(method: (c: C) => UnaryMethod<Req, Res>, request: Req, timeoutMs?: number): Promise<Res>;
   close(): void;
 }
 
 function caller<C extends { close(): void }>(client: C): Caller<C> {
   return {
     client,
-    call: (method, request, timeoutMs = 10_000) =>
-      callUnary(method(client).bind(client), request, { timeoutMs }),
+    call: (method, request, timeoutMs = 10_000) => callUnary(method(client).bind(client), request, { timeoutMs }),
     close: () => client.close(),
   };
 }
 
-export const lomsCaller = (port: number) =>
-  caller(
-    new loms.LomsServiceClient(
-      `localhost:${port}`,
-      credentials(),
-      quickReconnect,
-    ),
-  );
+export const lomsCaller = (port: number) => caller(new loms.LomsServiceClient(`localhost:${port}`, credentials(), quickReconnect));
 export const checkoutCaller = (port: number) =>
-  caller(
-    new checkout.CheckoutServiceClient(
-      `localhost:${port}`,
-      credentials(),
-      quickReconnect,
-    ),
-  );
+  caller(new checkout.CheckoutServiceClient(`localhost:${port}`, credentials(), quickReconnect));
 export const notificationsCaller = (port: number) =>
-  caller(
-    new notifications.NotificationsServiceClient(
-      `localhost:${port}`,
-      credentials(),
-      quickReconnect,
-    ),
-  );
+  caller(new notifications.NotificationsServiceClient(`localhost:${port}`, credentials(), quickReconnect));
 
 /** A user's whole notification history, oldest first (the API pages newest first). */
 export async function notificationHistory(
@@ -65,7 +41,7 @@ export async function notificationHistory(
   userId: number,
 ): Promise<notifications.Notification[]> {
   const all: notifications.Notification[] = [];
-  let pageToken = "";
+  let pageToken = '';
   do {
     const page = await client.call((c) => c.listNotifications, {
       userId,
@@ -74,9 +50,8 @@ export async function notificationHistory(
     });
     all.push(...page.notifications);
     pageToken = page.nextPageToken;
-  } while (pageToken !== "");
+  } while (pageToken !== '');
   return all.reverse();
 }
 
-export const statusName = (status: loms.OrderStatus) =>
-  loms.orderStatusToJSON(status).replace("ORDER_STATUS_", "");
+export const statusName = (status: loms.OrderStatus) => loms.orderStatusToJSON(status).replace('ORDER_STATUS_', '');

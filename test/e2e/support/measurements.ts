@@ -1,19 +1,12 @@
 // Measurements the end-to-end tests report (never assert): printed, and appended to .vitest-tmp/e2e-measurements.jsonl.
-import fs from "node:fs";
-import path from "node:path";
-import { repoRoot } from "@shop/testkit/src/repoRoot";
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return (
-    sorted[
-      Math.min(
-        sorted.length - 1,
-        Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-      )
-    ] ?? Number.NaN
-  );
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** Milliseconds from each event's occurrence in LOMS to its notification being recorded. */
@@ -21,9 +14,7 @@ export function statusToNotificationLatencies(
   events: { eventId: string; occurredAt: Date }[],
   notifications: { eventId: string; createdAt: Date }[],
 ): number[] {
-  const recordedAt = new Map(
-    notifications.map((n) => [n.eventId, n.createdAt.getTime()]),
-  );
+  const recordedAt = new Map(notifications.map((n) => [n.eventId, n.createdAt.getTime()]));
   return events.flatMap((e) => {
     const at = recordedAt.get(e.eventId);
     return at === undefined ? [] : [at - e.occurredAt.getTime()];
@@ -52,9 +43,9 @@ export function report(test: string, values: Record<string, unknown>): void {
   });
   console.log(`[e2e measurement] ${line}`);
   try {
-    const dir = path.join(repoRoot(), ".vitest-tmp");
+    const dir = path.join(repoRoot(), '.vitest-tmp');
     fs.mkdirSync(dir, { recursive: true });
-    fs.appendFileSync(path.join(dir, "e2e-measurements.jsonl"), line + "\n");
+    fs.appendFileSync(path.join(dir, 'e2e-measurements.jsonl'), line + '\n');
   } catch {
     // Reporting must never fail a test.
   }

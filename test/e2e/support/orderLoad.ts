@@ -1,7 +1,7 @@
 // Concurrent shoppers against LOMS that ride out a LOMS restart: calls are retried (with the same idempotency key) until answered.
-import * as grpc from "@grpc/grpc-js";
-import type { loms } from "@shop/proto";
-import type { Caller } from "./grpcClients";
+import * as grpc from '@grpc/grpc-js';
+import type { loms } from '@shop/proto';
+import type { Caller } from './grpcClients';
 
 /** Transport failures while LOMS is down or restarting; anything else is an answer. */
 const retriable = new Set([
@@ -22,8 +22,7 @@ export async function untilAnswered<T>(
       return { value: await call(), retries };
     } catch (err) {
       const error = err as grpc.ServiceError;
-      if (!retriable.has(error.code) || Date.now() > until)
-        return { error, retries };
+      if (!retriable.has(error.code) || Date.now() > until) return { error, retries };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -65,47 +64,33 @@ export async function runOrderLoad(
   let next = 0;
   const shopper = async (n: number) => {
     for (let i = next++; i < options.orders; i = next++) {
-      const items = [
-        { sku: 1 + (i % 4), count: 1 + (i % 3) },
-        ...(i % 2 ? [{ sku: 1 + ((i + 1) % 4), count: 1 }] : []),
-      ];
+      const items = [{ sku: 1 + (i % 4), count: 1 + (i % 3) }, ...(i % 2 ? [{ sku: 1 + ((i + 1) % 4), count: 1 }] : [])];
       const request = {
         userId: options.userIdBase + n,
         items,
         idempotencyKey: `${options.keyPrefix}-${i}`,
       };
-      const created = await untilAnswered(() =>
-        client.call((c) => c.createOrder, request, 3_000),
-      );
+      const created = await untilAnswered(() => client.call((c) => c.createOrder, request, 3_000));
       result.retries += created.retries;
-      if (created.error?.code === grpc.status.FAILED_PRECONDITION)
-        result.failed += 1;
-      else if (created.error)
-        result.unexpected.push(`create ${i}: ${created.error.message}`);
+      if (created.error?.code === grpc.status.FAILED_PRECONDITION) result.failed += 1;
+      else if (created.error) result.unexpected.push(`create ${i}: ${created.error.message}`);
       else if (created.value) {
         result.created += 1;
         const orderId = created.value.orderId;
-        const action = i % 5 === 0 ? "cancel" : i % 5 === 1 ? "keep" : "pay";
-        if (action !== "keep") {
+        const action = i % 5 === 0 ? 'cancel' : i % 5 === 1 ? 'keep' : 'pay';
+        if (action !== 'keep') {
           const done = await untilAnswered(() =>
-            action === "pay"
-              ? client.call((c) => c.orderPayed, { orderId }, 3_000)
-              : client.call((c) => c.cancelOrder, { orderId }, 3_000),
+            action === 'pay' ? client.call((c) => c.orderPayed, { orderId }, 3_000) : client.call((c) => c.cancelOrder, { orderId }, 3_000),
           );
           result.retries += done.retries;
-          if (done.error)
-            result.unexpected.push(
-              `${action} ${orderId}: ${done.error.message}`,
-            );
-          else if (action === "pay") result.payed += 1;
+          if (done.error) result.unexpected.push(`${action} ${orderId}: ${done.error.message}`);
+          else if (action === 'pay') result.payed += 1;
           else result.cancelled += 1;
         }
       }
       options.onOrder?.();
     }
   };
-  await Promise.all(
-    Array.from({ length: options.shoppers }, (_, n) => shopper(n)),
-  );
+  await Promise.all(Array.from({ length: options.shoppers }, (_, n) => shopper(n)));
   return result;
 }

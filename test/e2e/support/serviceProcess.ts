@@ -1,11 +1,11 @@
 // A service of the repo as a real child process (`node --import tsx services/<name>/src/main.ts`), configured by env.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import readline from "node:readline";
-import { freePort } from "@shop/testkit/src/freePort";
-import { repoRoot } from "@shop/testkit/src/repoRoot";
-import { waitForReady } from "../../../scripts/dev/waitForReady";
-import { childEnv, tlsServerEnv } from "./stackEnv";
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { freePort } from '@shop/testkit/src/freePort';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { waitForReady } from '../../../scripts/dev/waitForReady';
+import { childEnv, tlsServerEnv } from './stackEnv';
 
 export interface ServiceChild {
   name: string;
@@ -22,7 +22,7 @@ export interface ServiceChild {
 }
 
 export async function spawnService(options: {
-  name: "loms" | "notifications" | "checkout" | "products";
+  name: 'loms' | 'notifications' | 'checkout' | 'products';
   env: Record<string, string>;
   grpcPort?: number;
   adminPort?: number;
@@ -31,51 +31,38 @@ export async function spawnService(options: {
   const root = repoRoot();
   const grpcPort = options.grpcPort ?? (await freePort());
   const adminPort = options.adminPort ?? (await freePort());
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(root, "services", options.name, "src/main.ts"),
-    ],
-    {
-      cwd: root,
-      env: childEnv({
-        ...tlsServerEnv(),
-        GRPC_HOST: "127.0.0.1",
-        GRPC_PORT: String(grpcPort),
-        ADMIN_PORT: String(adminPort),
-        SHUTDOWN_GRACE: "1s",
-        ...options.env,
-      }),
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', options.name, 'src/main.ts')], {
+    cwd: root,
+    env: childEnv({
+      ...tlsServerEnv(),
+      GRPC_HOST: '127.0.0.1',
+      GRPC_PORT: String(grpcPort),
+      ADMIN_PORT: String(adminPort),
+      SHUTDOWN_GRACE: '1s',
+      ...options.env,
+    }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const tail: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream)
-      readline
-        .createInterface({ input: stream })
-        .on("line", (line) => tail.push(line) > 200 && tail.shift());
+    if (stream) readline.createInterface({ input: stream }).on('line', (line) => tail.push(line) > 200 && tail.shift());
   }
-  const exited = new Promise<string>((resolve) =>
-    child.once("exit", (code, signal) => resolve(signal ?? String(code))),
-  );
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   const service: ServiceChild = {
     name: options.name,
     pid: child.pid ?? 0,
     grpcPort,
     adminPort,
-    output: () => tail.join("\n"),
+    output: () => tail.join('\n'),
     exited,
     kill: (signal) => {
       if (!gone()) child.kill(signal);
     },
     stop: async (graceMs = 5_000) => {
       if (gone()) return;
-      child.kill("SIGTERM");
-      const force = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(force);
     },
@@ -83,17 +70,11 @@ export async function spawnService(options: {
   try {
     await Promise.race([
       waitForReady(options.name, adminPort, options.readyTimeoutMs ?? 30_000),
-      exited.then((how) =>
-        Promise.reject(
-          new Error(`${options.name} exited (${how}) before it was ready`),
-        ),
-      ),
+      exited.then((how) => Promise.reject(new Error(`${options.name} exited (${how}) before it was ready`))),
     ]);
   } catch (err) {
     await service.stop(1_000);
-    throw new Error(
-      `${(err as Error).message}\n--- ${options.name} output ---\n${service.output()}`,
-    );
+    throw new Error(`${(err as Error).message}\n--- ${options.name} output ---\n${service.output()}`);
   }
   return service;
 }

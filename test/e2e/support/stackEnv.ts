@@ -1,13 +1,13 @@
 // Environment pieces shared by the end-to-end tests: TLS files and a clean environment for child processes.
-import path from "node:path";
-import { repoRoot } from "@shop/testkit/src/repoRoot";
+import path from 'node:path';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
 
-export const certsDir = () => path.join(repoRoot(), "certs");
+export const certsDir = () => path.join(repoRoot(), 'certs');
 
 export function tlsServerEnv(): Record<string, string> {
   return {
-    TLS_CERT_FILE: path.join(certsDir(), "server.crt"),
-    TLS_KEY_FILE: path.join(certsDir(), "server.key"),
+    TLS_CERT_FILE: path.join(certsDir(), 'server.crt'),
+    TLS_KEY_FILE: path.join(certsDir(), 'server.key'),
   };
 }
 
@@ -16,11 +16,9 @@ const leaky =
   /^(VITEST|TEST_|NODE_OPTIONS$|KAFKA_|GRPC_|ADMIN_PORT$|LOMS_|CHECKOUT_|NOTIFICATIONS_|PRODUCTS_|EMBEDDED_PG_PORT$|LOG_LEVEL$)/;
 
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !leaky.test(key)),
-  );
-  return { ...base, LOG_LEVEL: "warn", ...env };
+  const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !leaky.test(key)));
+  return { ...base, LOG_LEVEL: 'warn', ...env };
 }
 
 /** The consumer settings that make the local broker's group joins and rejoins quick (see the brief on the mock). */
-export const quickGroupEnv = { KAFKA_SESSION_TIMEOUT: "3s" };
+export const quickGroupEnv = { KAFKA_SESSION_TIMEOUT: '3s' };

@@ -38,6 +38,4 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
   LOG_LEVEL: logLevel,
 });
 
-export const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
+export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');

@@ -8,18 +8,13 @@ export class ConfigError extends Error {
   }
 }
 
-export function parseConfig<S extends z.ZodType>(
-  schema: S,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const given = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-    return given === undefined
-      ? `${variable}: ${issue.message}`
-      : `${variable}=${JSON.stringify(redactUrl(given))}: ${issue.message}`;
+    return given === undefined ? `${variable}: ${issue.message}` : `${variable}=${JSON.stringify(redactUrl(given))}: ${issue.message}`;
   });
   throw new ConfigError(problems);
 }

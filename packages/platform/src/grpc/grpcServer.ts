@@ -80,7 +80,12 @@ function instrumented(service: ServiceRegistration, inFlight: { calls: number },
       (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
         inFlight.calls -= 1;
         const error = args[0];
-        observe(service.name, methodName, error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK, Number(process.hrtime.bigint() - started) / 1e9);
+        observe(
+          service.name,
+          methodName,
+          error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK,
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
         callback(...args);
       });
     }) as grpc.UntypedHandleCall;

@@ -7,12 +7,18 @@ describe('status details', () => {
   it('round-trips ErrorInfo and PreconditionFailure through grpc-status-details-bin', () => {
     const err = statusError(grpc.status.FAILED_PRECONDITION, 'short', [
       { kind: 'ErrorInfo', value: { reason: 'INSUFFICIENT_STOCK', domain: 'loms.v1', metadata: { order_id: '7' } } },
-      { kind: 'PreconditionFailure', value: { violations: [{ type: 'STOCK', subject: 'sku:1', description: 'requested 2, available 1' }] } },
+      {
+        kind: 'PreconditionFailure',
+        value: { violations: [{ type: 'STOCK', subject: 'sku:1', description: 'requested 2, available 1' }] },
+      },
     ]);
     const details = readStatusDetails(err);
     expect(details).toEqual([
       { kind: 'ErrorInfo', value: { reason: 'INSUFFICIENT_STOCK', domain: 'loms.v1', metadata: { order_id: '7' } } },
-      { kind: 'PreconditionFailure', value: { violations: [{ type: 'STOCK', subject: 'sku:1', description: 'requested 2, available 1' }] } },
+      {
+        kind: 'PreconditionFailure',
+        value: { violations: [{ type: 'STOCK', subject: 'sku:1', description: 'requested 2, available 1' }] },
+      },
     ]);
   });
 
@@ -30,6 +36,9 @@ describe('status details', () => {
     expect(status.message).toContain('items[1].count');
     const [badRequest] = readStatusDetails(status);
     expect(badRequest?.kind).toBe('BadRequest');
-    expect(badRequest?.kind === 'BadRequest' && badRequest.value.fieldViolations.map((v) => v.field)).toEqual(['user_id', 'items[1].count']);
+    expect(badRequest?.kind === 'BadRequest' && badRequest.value.fieldViolations.map((v) => v.field)).toEqual([
+      'user_id',
+      'items[1].count',
+    ]);
   });
 });

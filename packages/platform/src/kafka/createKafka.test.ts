@@ -10,7 +10,10 @@ describe('kafkaBrokers', () => {
 
   it('reads a comma-separated host:port list, defaulting to localhost:9092', () => {
     expect(parseConfig(schema, {}).KAFKA_BROKERS).toEqual(['localhost:9092']);
-    expect(parseConfig(schema, { KAFKA_BROKERS: 'kafka-1:9092, 10.0.0.2:19092,' }).KAFKA_BROKERS).toEqual(['kafka-1:9092', '10.0.0.2:19092']);
+    expect(parseConfig(schema, { KAFKA_BROKERS: 'kafka-1:9092, 10.0.0.2:19092,' }).KAFKA_BROKERS).toEqual([
+      'kafka-1:9092',
+      '10.0.0.2:19092',
+    ]);
   });
 
   it('names the variable and the bad entry', () => {

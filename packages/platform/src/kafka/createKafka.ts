@@ -80,7 +80,10 @@ export const kafkaBrokers = z
       return port < 1 || port > 65535;
     });
     if (brokers.length === 0 || bad.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of host:port${bad.length ? ` (bad: ${bad.join(', ')})` : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a comma-separated list of host:port${bad.length ? ` (bad: ${bad.join(', ')})` : ''}`,
+      });
       return z.NEVER;
     }
     return brokers;

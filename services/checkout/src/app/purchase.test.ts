@@ -16,7 +16,17 @@ describe('purchase', () => {
     await add(1, 10, 2);
     await add(1, 20, 1);
     const { orderId } = await purchase(deps, { userId: 1, idempotencyKey: 'k1' });
-    expect(deps.loms.orders).toEqual([{ orderId, userId: 1, idempotencyKey: 'k1', items: [{ sku: 10, count: 2 }, { sku: 20, count: 1 }] }]);
+    expect(deps.loms.orders).toEqual([
+      {
+        orderId,
+        userId: 1,
+        idempotencyKey: 'k1',
+        items: [
+          { sku: 10, count: 2 },
+          { sku: 20, count: 1 },
+        ],
+      },
+    ]);
     expect(await cartOf(1)).toEqual([]);
   });
 
@@ -88,6 +98,9 @@ describe('purchase', () => {
       return createOrder(order);
     };
     await purchase(deps, { userId: 1, idempotencyKey: 'k' });
-    expect(await cartOf(1)).toEqual([{ sku: 10, count: 3 }, { sku: 30, count: 1 }]);
+    expect(await cartOf(1)).toEqual([
+      { sku: 10, count: 3 },
+      { sku: 30, count: 1 },
+    ]);
   });
 });

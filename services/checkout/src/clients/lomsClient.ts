@@ -21,22 +21,28 @@ export interface LomsClient extends Loms {
 }
 
 export function createLomsClient(options: LomsClientOptions): LomsClient {
-  const client = new loms.LomsServiceClient(options.address, clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }), {
-    ...reconnectOptions,
-    interceptors: options.interceptors ?? [],
-    'grpc.service_config': retryServiceConfig('loms.v1.LomsService', ['Stocks', 'GetOrder', 'CreateOrder'], {
-      maxAttempts: 4,
-      initialBackoffMs: 100,
-      maxBackoffMs: 1_000,
-      retryableStatusCodes: ['UNAVAILABLE'],
-    }),
-  });
+  const client = new loms.LomsServiceClient(
+    options.address,
+    clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }),
+    {
+      ...reconnectOptions,
+      interceptors: options.interceptors ?? [],
+      'grpc.service_config': retryServiceConfig('loms.v1.LomsService', ['Stocks', 'GetOrder', 'CreateOrder'], {
+        maxAttempts: 4,
+        initialBackoffMs: 100,
+        maxBackoffMs: 1_000,
+        retryableStatusCodes: ['UNAVAILABLE'],
+      }),
+    },
+  );
   const callOptions = (): Partial<grpc.CallOptions> => ({ deadline: Date.now() + options.timeoutMs });
 
   return {
     async availableStock(sku) {
       const response = await new Promise<loms.StocksResponse>((resolve, reject) =>
-        client.stocks({ sku }, new grpc.Metadata(), callOptions(), (err, res) => (err ? reject(dependencyError('loms', err)) : resolve(res))),
+        client.stocks({ sku }, new grpc.Metadata(), callOptions(), (err, res) =>
+          err ? reject(dependencyError('loms', err)) : resolve(res),
+        ),
       );
       return response.available;
     },

@@ -30,16 +30,20 @@ export interface ProductClient extends ProductCatalogue {
 }
 
 export function createProductClient(options: ProductClientOptions): ProductClient {
-  const client = new product.ProductServiceClient(options.address, clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }), {
-    ...reconnectOptions,
-    interceptors: options.interceptors ?? [],
-    'grpc.service_config': retryServiceConfig('product.v1.ProductService', ['GetProduct', 'ListSkus'], {
-      maxAttempts: 5,
-      initialBackoffMs: 200,
-      maxBackoffMs: 2_000,
-      retryableStatusCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'],
-    }),
-  });
+  const client = new product.ProductServiceClient(
+    options.address,
+    clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }),
+    {
+      ...reconnectOptions,
+      interceptors: options.interceptors ?? [],
+      'grpc.service_config': retryServiceConfig('product.v1.ProductService', ['GetProduct', 'ListSkus'], {
+        maxAttempts: 5,
+        initialBackoffMs: 200,
+        maxBackoffMs: 2_000,
+        retryableStatusCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'],
+      }),
+    },
+  );
   // Spacing calls evenly (not a burst a second) stays under a token bucket despite network jitter.
   const limiter = new Bottleneck({
     maxConcurrent: options.maxInFlight,
@@ -90,7 +94,10 @@ export function createProductClient(options: ProductClientOptions): ProductClien
   };
 }
 
-function productClientMetrics(registry: Registry | undefined): { lookup(result: 'hit' | 'miss'): void; rateLimitWait(seconds: number): void } {
+function productClientMetrics(registry: Registry | undefined): {
+  lookup(result: 'hit' | 'miss'): void;
+  rateLimitWait(seconds: number): void;
+} {
   if (!registry) return { lookup: () => undefined, rateLimitWait: () => undefined };
   const lookups = new Counter({
     name: 'checkout_product_cache_requests_total',

@@ -14,7 +14,12 @@ describe('cart rules', () => {
   });
 
   it('the total does not depend on the order of the items', () => {
-    const item = fc.record({ sku: fc.nat(), count: fc.integer({ min: 1, max: 10_000 }), name: fc.string(), priceMinorUnits: fc.nat({ max: 10_000_000 }) });
+    const item = fc.record({
+      sku: fc.nat(),
+      count: fc.integer({ min: 1, max: 10_000 }),
+      name: fc.string(),
+      priceMinorUnits: fc.nat({ max: 10_000_000 }),
+    });
     fc.assert(
       fc.property(fc.array(item, { maxLength: 100 }), (items) => {
         expect(cartTotalMinorUnits([...items].reverse())).toBe(cartTotalMinorUnits(items));
@@ -23,7 +28,10 @@ describe('cart rules', () => {
   });
 
   it('orders items by SKU without changing the given list', () => {
-    const items = [{ sku: 3, count: 1 }, { sku: 1, count: 1 }];
+    const items = [
+      { sku: 3, count: 1 },
+      { sku: 1, count: 1 },
+    ];
     expect(sortedBySku(items).map((i) => i.sku)).toEqual([1, 3]);
     expect(items[0]?.sku).toBe(3);
   });

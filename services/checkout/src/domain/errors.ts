@@ -50,7 +50,10 @@ export class EmptyCartError extends Error {
 /** LOMS refused the order (not enough stock); `cause` keeps LOMS' error so its details pass through. */
 export class OrderRejectedError extends Error {
   readonly code = 'ORDER_REJECTED';
-  constructor(message: string, override readonly cause: unknown) {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
     super(message);
     this.name = 'OrderRejectedError';
   }

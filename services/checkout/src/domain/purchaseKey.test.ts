@@ -3,8 +3,16 @@ import { derivePurchaseKey } from './purchaseKey';
 
 describe('derivePurchaseKey', () => {
   it('gives the same key for the same cart whatever the order of its items', () => {
-    expect(derivePurchaseKey(7, 0, [{ sku: 2, count: 1 }, { sku: 1, count: 3 }])).toBe(
-      derivePurchaseKey(7, 0, [{ sku: 1, count: 3 }, { sku: 2, count: 1 }]),
+    expect(
+      derivePurchaseKey(7, 0, [
+        { sku: 2, count: 1 },
+        { sku: 1, count: 3 },
+      ]),
+    ).toBe(
+      derivePurchaseKey(7, 0, [
+        { sku: 1, count: 3 },
+        { sku: 2, count: 1 },
+      ]),
     );
   });
 

@@ -32,7 +32,13 @@ beforeAll(async () => {
   });
   client = started.client;
   lomsDirect = lomsClient(`localhost:${testLoms.port}`);
-  stops.push(() => products.stop(), () => testLoms.stop(), () => started.handle.stop(), () => client.close(), () => lomsDirect.close());
+  stops.push(
+    () => products.stop(),
+    () => testLoms.stop(),
+    () => started.handle.stop(),
+    () => client.close(),
+    () => lomsDirect.close(),
+  );
 });
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();

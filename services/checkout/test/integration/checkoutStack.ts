@@ -44,7 +44,8 @@ export interface TestLoms {
 export async function startTestLoms(): Promise<TestLoms> {
   const databaseUrl = await freshDatabase('loms');
   await seedStock(databaseUrl, path.join(root, 'data/stock.json'));
-  const start = (port: number) => startLoms(loadLomsConfig({ ...tlsEnv, GRPC_PORT: String(port), LOMS_DATABASE_URL: databaseUrl, CANCELLER_ENABLED: 'false' }), silent);
+  const start = (port: number) =>
+    startLoms(loadLomsConfig({ ...tlsEnv, GRPC_PORT: String(port), LOMS_DATABASE_URL: databaseUrl, CANCELLER_ENABLED: 'false' }), silent);
   let handle = await start(0);
   let running = true;
   const testLoms: TestLoms = {
@@ -64,7 +65,9 @@ export async function startTestLoms(): Promise<TestLoms> {
   return testLoms;
 }
 
-export async function startTestCheckout(env: Record<string, string>): Promise<{ handle: CheckoutHandle; databaseUrl: string; client: CheckoutClient }> {
+export async function startTestCheckout(
+  env: Record<string, string>,
+): Promise<{ handle: CheckoutHandle; databaseUrl: string; client: CheckoutClient }> {
   const databaseUrl = await freshDatabase('checkout');
   const handle = await startCheckout(
     loadCheckoutConfig({ ...tlsEnv, CHECKOUT_DATABASE_URL: databaseUrl, TLS_CA_FILE: path.join(root, 'certs/ca.crt'), ...env }),
@@ -79,7 +82,9 @@ function promisify<Req, Res>(
   method: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
 ): Unary<Req, Res> {
   return (req, timeoutMs = 10_000) =>
-    new Promise((resolve, reject) => method(req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res))));
+    new Promise((resolve, reject) =>
+      method(req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res))),
+    );
 }
 
 export interface CheckoutClient {

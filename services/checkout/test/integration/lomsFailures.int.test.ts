@@ -21,7 +21,10 @@ async function startCheckoutWithLomsAt(lomsAddress: string, lomsTimeout: string)
     PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
     PRODUCTS_RATE_LIMIT_RPS: '0',
   });
-  stops.push(() => checkout.handle.stop(), () => checkout.client.close());
+  stops.push(
+    () => checkout.handle.stop(),
+    () => checkout.client.close(),
+  );
   return checkout.client;
 }
 
@@ -61,7 +64,10 @@ async function startLossyLomsProxy(upstreamAddress: string, dropCreateOrders: { 
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation }],
     registry: new Registry(),
   });
-  stops.push(() => server.shutdown(100), () => (upstream as unknown as grpc.Client).close());
+  stops.push(
+    () => server.shutdown(100),
+    () => (upstream as unknown as grpc.Client).close(),
+  );
   return server.port;
 }
 
@@ -87,10 +93,13 @@ describe('Checkout when LOMS fails', () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    stops.push(() => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      silent.close(() => resolve());
-    }));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const s of sockets) s.destroy();
+          silent.close(() => resolve());
+        }),
+    );
     const port = (silent.address() as net.AddressInfo).port;
     const client = await startCheckoutWithLomsAt(`localhost:${port}`, '300ms');
     expect(await codeOf(client.addToCart({ userId: 1, sku: 1001, count: 1 }, 5_000))).toBe(grpc.status.DEADLINE_EXCEEDED);

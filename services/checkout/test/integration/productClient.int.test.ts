@@ -13,7 +13,10 @@ async function startWithProducts(productsEnv: Record<string, string>, checkoutEn
   const products = await startTestProducts(productsEnv);
   stops.push(() => products.stop());
   const checkout = await startTestCheckout({ LOMS_ADDR: 'localhost:1', PRODUCTS_ADDR: `localhost:${products.grpcPort}`, ...checkoutEnv });
-  stops.push(() => checkout.handle.stop(), () => checkout.client.close());
+  stops.push(
+    () => checkout.handle.stop(),
+    () => checkout.client.close(),
+  );
   return { products, ...checkout };
 }
 

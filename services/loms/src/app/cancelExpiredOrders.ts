@@ -12,7 +12,10 @@ export interface CancelExpiredResult {
  * One batch of the timeout canceller: cancels unpaid orders past their deadline, and orders a crash
  * left in NEW for longer than `stuckNewAfterMs`. Replica-safe: rows locked elsewhere are skipped.
  */
-export async function cancelExpiredOrders(deps: LomsDeps, options: { batchSize: number; stuckNewAfterMs: number }): Promise<CancelExpiredResult> {
+export async function cancelExpiredOrders(
+  deps: LomsDeps,
+  options: { batchSize: number; stuckNewAfterMs: number },
+): Promise<CancelExpiredResult> {
   return deps.inTransaction(async (tx) => {
     const now = deps.now();
     const expired = await deps.orders.lockExpired(tx, now, options.batchSize);

@@ -34,7 +34,8 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
       },
       lockExpired: async (_, at, limit) =>
         [...orders.values()].filter((o) => o.status === 'AWAITING_PAYMENT' && o.paymentDeadline <= at).slice(0, limit),
-      lockStuckNew: async (_, before, limit) => [...orders.values()].filter((o) => o.status === 'NEW' && o.createdAt < before).slice(0, limit),
+      lockStuckNew: async (_, before, limit) =>
+        [...orders.values()].filter((o) => o.status === 'NEW' && o.createdAt < before).slice(0, limit),
     },
     stocks: {
       writeOffReservations: async (_, ids) => void written.writtenOff.push(...ids),

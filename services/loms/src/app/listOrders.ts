@@ -8,7 +8,10 @@ export interface ListOrdersInput {
   beforeOrderId: OrderId | undefined;
 }
 
-export async function listOrders(deps: LomsDeps, input: ListOrdersInput): Promise<{ orders: Order[]; nextBeforeOrderId: OrderId | undefined }> {
+export async function listOrders(
+  deps: LomsDeps,
+  input: ListOrdersInput,
+): Promise<{ orders: Order[]; nextBeforeOrderId: OrderId | undefined }> {
   const page = await deps.orders.listByUser(input.userId, input.beforeOrderId, input.pageSize + 1);
   const orders = page.slice(0, input.pageSize);
   const hasMore = page.length > input.pageSize;

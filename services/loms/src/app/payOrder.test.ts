@@ -11,7 +11,9 @@ describe('payOrder', () => {
     await payOrder(fake.deps, 1);
     expect(fake.orders.get(1)?.status).toBe('PAYED');
     expect(fake.written).toEqual({ writtenOff: [1], released: [] });
-    expect(fake.events).toMatchObject([{ orderId: 1, status: 'PAYED', previousStatus: 'AWAITING_PAYMENT', traceparent: expect.stringMatching(/^00-/) }]);
+    expect(fake.events).toMatchObject([
+      { orderId: 1, status: 'PAYED', previousStatus: 'AWAITING_PAYMENT', traceparent: expect.stringMatching(/^00-/) },
+    ]);
   });
 
   it('does nothing for an order already paid', async () => {

@@ -5,7 +5,13 @@ import { canTransition, orderStatuses } from './orderStatus';
 
 describe('mergeItems', () => {
   it('merges counts of one SKU and sorts by SKU', () => {
-    expect(mergeItems([{ sku: 3, count: 1 }, { sku: 1, count: 2 }, { sku: 3, count: 4 }])).toEqual([
+    expect(
+      mergeItems([
+        { sku: 3, count: 1 },
+        { sku: 1, count: 2 },
+        { sku: 3, count: 4 },
+      ]),
+    ).toEqual([
       { sku: 1, count: 2 },
       { sku: 3, count: 5 },
     ]);

@@ -17,7 +17,10 @@ export interface LomsMetrics {
 export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetrics {
   const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
   const ordersCreated = counter('loms_orders_created_total', 'Orders created, by result', ['result']);
-  const statusChanges = counter('loms_order_status_changes_total', 'Order status changes committed (one outbox event each)', ['from', 'to']);
+  const statusChanges = counter('loms_order_status_changes_total', 'Order status changes committed (one outbox event each)', [
+    'from',
+    'to',
+  ]);
   const shortages = counter('loms_reservation_shortages_total', 'SKUs short of stock in orders that failed');
   const cancellerRuns = counter('loms_canceller_runs_total', 'Timeout canceller iterations, by result', ['result']);
   const cancelledOrders = counter('loms_canceller_cancelled_orders_total', 'Orders the timeout canceller cancelled, by reason', ['reason']);
@@ -28,7 +31,11 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   });
   const published = counter('loms_outbox_published_total', 'Outbox events the broker acknowledged');
   const publishErrors = counter('loms_outbox_publish_errors_total', 'Outbox relay iterations that failed (broker or database)');
-  const relayActive = new Gauge({ name: 'loms_outbox_relay_active', help: '1 when this replica runs the active outbox relay', registers: [registry] });
+  const relayActive = new Gauge({
+    name: 'loms_outbox_relay_active',
+    help: '1 when this replica runs the active outbox relay',
+    registers: [registry],
+  });
   let backlog: Promise<{ size: number; oldestAgeSeconds: number }> | undefined;
   // One query serves both gauges of a scrape.
   const readBacklog = () => (backlog ??= outboxBacklog(db).finally(() => setTimeout(() => (backlog = undefined), 100)));

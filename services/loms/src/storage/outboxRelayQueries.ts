@@ -25,7 +25,11 @@ export async function fetchUnpublished(q: Queryable, limit: number): Promise<Out
 }
 
 export async function markPublished(q: Queryable, ids: string[]): Promise<void> {
-  await q.query({ name: 'loms_outbox_mark_published', text: 'UPDATE outbox SET published_at = now() WHERE id = ANY ($1::bigint[])', values: [ids] });
+  await q.query({
+    name: 'loms_outbox_mark_published',
+    text: 'UPDATE outbox SET published_at = now() WHERE id = ANY ($1::bigint[])',
+    values: [ids],
+  });
 }
 
 export async function deletePublishedBefore(q: Queryable, before: Date, limit: number): Promise<number> {

@@ -51,7 +51,11 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
     const spans = startPublishSpans(rows, options.topic);
     try {
       await withTimeout(
-        producer.send({ topic: options.topic, acks: -1, messages: rows.map((row, i) => orderStatusMessage(row, spans.traceparents[i] ?? row.traceparent ?? undefined)) }),
+        producer.send({
+          topic: options.topic,
+          acks: -1,
+          messages: rows.map((row, i) => orderStatusMessage(row, spans.traceparents[i] ?? row.traceparent ?? undefined)),
+        }),
         options.sendTimeoutMs,
         'publishing to Kafka',
       );
@@ -60,7 +64,10 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
       spans.end(err);
       throw err;
     }
-    await markPublished(q, rows.map((r) => r.id));
+    await markPublished(
+      q,
+      rows.map((r) => r.id),
+    );
     options.onPublished?.(rows.length);
     return rows.length;
   };

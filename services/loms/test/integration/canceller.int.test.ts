@@ -25,7 +25,10 @@ describe('timeout canceller', () => {
   it('cancels orders unpaid after the deadline and frees their stock, with one CANCELLED event each', async () => {
     await setStock(server.pool, [{ sku: 900, warehouseId: 1, total: 10 }]);
     const ids = await Promise.all(
-      [1, 2, 3].map(async (userId) => (await server.call((c) => c.createOrder, { userId, items: [{ sku: 900, count: 2 }], idempotencyKey: '' })).orderId),
+      [1, 2, 3].map(
+        async (userId) =>
+          (await server.call((c) => c.createOrder, { userId, items: [{ sku: 900, count: 2 }], idempotencyKey: '' })).orderId,
+      ),
     );
     expect((await stockRows(server.pool, 900))[0]?.reserved).toBe(6);
     await waitFor('cancellation', async () => {
@@ -43,11 +46,22 @@ describe('timeout canceller', () => {
   it('gives exactly one winner when a payment races the canceller', async () => {
     await setStock(server.pool, [{ sku: 901, warehouseId: 1, total: 100 }]);
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => (await server.call((c) => c.createOrder, { userId: 100 + i, items: [{ sku: 901, count: 1 }], idempotencyKey: '' })).orderId),
+      Array.from(
+        { length: 20 },
+        async (_, i) =>
+          (await server.call((c) => c.createOrder, { userId: 100 + i, items: [{ sku: 901, count: 1 }], idempotencyKey: '' })).orderId,
+      ),
     );
     await new Promise((r) => setTimeout(r, 950));
     const payments = await Promise.all(
-      ids.map((orderId) => server.call((c) => c.orderPayed, { orderId }).then(() => 'paid', (e: grpc.ServiceError) => (e.code === grpc.status.FAILED_PRECONDITION ? 'refused' : String(e.code)))),
+      ids.map((orderId) =>
+        server
+          .call((c) => c.orderPayed, { orderId })
+          .then(
+            () => 'paid',
+            (e: grpc.ServiceError) => (e.code === grpc.status.FAILED_PRECONDITION ? 'refused' : String(e.code)),
+          ),
+      ),
     );
     await waitFor('every order settled', async () => {
       const { rows } = await server.pool.query("SELECT 1 FROM orders WHERE id = ANY ($1) AND status = 'AWAITING_PAYMENT'", [ids]);
@@ -83,17 +97,32 @@ describe('timeout canceller', () => {
     const ids = created.map((r) => Number(r.id));
     const logger = createLogger('test', 'silent');
     const databases = [1, 2, 3].map(() =>
-      createDatabase({ connectionString: server.databaseUrl, maxConnections: 2, statementTimeoutMs: 10_000, logger, applicationName: 'canceller' }),
+      createDatabase({
+        connectionString: server.databaseUrl,
+        maxConnections: 2,
+        statementTimeoutMs: 10_000,
+        logger,
+        applicationName: 'canceller',
+      }),
     );
     const errors: unknown[] = [];
     const cancellers = databases.map((db) =>
-      startOrderCanceller(lomsDeps(db, 1_000), logger, { intervalMs: 20, batchSize: 50, stuckNewAfterMs: 60_000, onError: (e) => errors.push(e) }),
+      startOrderCanceller(lomsDeps(db, 1_000), logger, {
+        intervalMs: 20,
+        batchSize: 50,
+        stuckNewAfterMs: 60_000,
+        onError: (e) => errors.push(e),
+      }),
     );
     try {
-      await waitFor('all cancelled', async () => {
-        const { rows } = await server.pool.query("SELECT 1 FROM orders WHERE id = ANY ($1) AND status <> 'CANCELLED' LIMIT 1", [ids]);
-        return rows.length === 0;
-      }, 30_000);
+      await waitFor(
+        'all cancelled',
+        async () => {
+          const { rows } = await server.pool.query("SELECT 1 FROM orders WHERE id = ANY ($1) AND status <> 'CANCELLED' LIMIT 1", [ids]);
+          return rows.length === 0;
+        },
+        30_000,
+      );
     } finally {
       await Promise.all(cancellers.map((c) => c.stop()));
       await Promise.all(databases.map((db) => db.close()));

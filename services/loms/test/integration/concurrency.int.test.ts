@@ -27,10 +27,12 @@ describe('concurrent orders on one SKU', () => {
     ]);
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        server.call((c) => c.createOrder, { userId: 1000 + i, items: [{ sku: 500, count: 1 }], idempotencyKey: '' }).then(
-          (res) => ({ ok: true as const, orderId: res.orderId }),
-          (err: grpc.ServiceError) => ({ ok: false as const, code: err.code }),
-        ),
+        server
+          .call((c) => c.createOrder, { userId: 1000 + i, items: [{ sku: 500, count: 1 }], idempotencyKey: '' })
+          .then(
+            (res) => ({ ok: true as const, orderId: res.orderId }),
+            (err: grpc.ServiceError) => ({ ok: false as const, code: err.code }),
+          ),
       ),
     );
     const created = outcomes.filter((o) => o.ok);
@@ -39,7 +41,7 @@ describe('concurrent orders on one SKU', () => {
     expect(refused).toHaveLength(150);
     expect(new Set(refused.map((o) => o.code))).toEqual(new Set([grpc.status.FAILED_PRECONDITION]));
     const { rows } = await server.pool.query<{ status: string; n: string }>(
-      "SELECT status, count(*) AS n FROM orders WHERE user_id BETWEEN 1000 AND 1199 GROUP BY status",
+      'SELECT status, count(*) AS n FROM orders WHERE user_id BETWEEN 1000 AND 1199 GROUP BY status',
     );
     expect(Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]))).toEqual({ AWAITING_PAYMENT: 50, FAILED: 150 });
     expect((await stockRows(server.pool, 500)).reduce((s, r) => s + r.reserved, 0)).toBe(50);
@@ -78,12 +80,20 @@ describe('concurrent orders on one SKU', () => {
     ]);
     const orders = await Promise.all(
       Array.from({ length: 120 }, (_, i) => {
-        const items = [{ sku: 701, count: 1 }, { sku: 702, count: 1 }, { sku: 703, count: 1 }];
+        const items = [
+          { sku: 701, count: 1 },
+          { sku: 702, count: 1 },
+          { sku: 703, count: 1 },
+        ];
         if (i % 2) items.reverse();
         return server.call((c) => c.createOrder, { userId: 5000 + i, items, idempotencyKey: '' });
       }),
     );
-    await Promise.all(orders.map((o, i) => (i % 3 === 0 ? server.call((c) => c.cancelOrder, { orderId: o.orderId }) : server.call((c) => c.orderPayed, { orderId: o.orderId }))));
+    await Promise.all(
+      orders.map((o, i) =>
+        i % 3 === 0 ? server.call((c) => c.cancelOrder, { orderId: o.orderId }) : server.call((c) => c.orderPayed, { orderId: o.orderId }),
+      ),
+    );
     for (const sku of [701, 702, 703]) {
       const [row] = await stockRows(server.pool, sku);
       expect(row).toEqual({ warehouseId: sku === 703 ? 2 : 1, total: 1000 - 80, reserved: 0 });

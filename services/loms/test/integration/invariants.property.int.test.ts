@@ -26,7 +26,13 @@ let clock = 0;
 let deps: LomsDeps;
 
 beforeAll(async () => {
-  db = createDatabase({ connectionString: await freshDatabase('loms'), maxConnections: 4, statementTimeoutMs: 5_000, logger: createLogger('test', 'silent'), applicationName: 'property' });
+  db = createDatabase({
+    connectionString: await freshDatabase('loms'),
+    maxConnections: 4,
+    statementTimeoutMs: 5_000,
+    logger: createLogger('test', 'silent'),
+    applicationName: 'property',
+  });
   deps = { ...lomsDeps(db, paymentTimeoutMs), now: () => new Date(1_800_000_000_000 + clock) };
 });
 afterAll(() => db.close());
@@ -34,7 +40,8 @@ afterAll(() => db.close());
 async function resetStock(): Promise<void> {
   await db.pool.query('TRUNCATE reservations, outbox, orders, stocks, warehouses');
   await db.pool.query("INSERT INTO warehouses VALUES (1, 'a'), (2, 'b')");
-  for (const s of initialStock) await db.pool.query('INSERT INTO stocks (sku, warehouse_id, total) VALUES ($1, $2, $3)', [s.sku, s.warehouseId, s.total]);
+  for (const s of initialStock)
+    await db.pool.query('INSERT INTO stocks (sku, warehouse_id, total) VALUES ($1, $2, $3)', [s.sku, s.warehouseId, s.total]);
 }
 
 type Command =
@@ -43,7 +50,10 @@ type Command =
   | { kind: 'expire'; advanceMs: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  fc.record({ kind: fc.constant('create' as const), items: fc.array(fc.record({ sku: fc.constantFrom(...skus), count: fc.integer({ min: 1, max: 6 }) }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({
+    kind: fc.constant('create' as const),
+    items: fc.array(fc.record({ sku: fc.constantFrom(...skus), count: fc.integer({ min: 1, max: 6 }) }), { minLength: 1, maxLength: 3 }),
+  }),
   fc.record({ kind: fc.constantFrom('pay' as const, 'cancel' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('expire' as const), advanceMs: fc.constantFrom(1_000, 30_000, 61_000) }),
 );
@@ -76,7 +86,9 @@ async function checkInvariants(): Promise<void> {
     expect(Number(row.reserved)).toBeLessThanOrEqual(Number(row.total));
     expect(Number(row.reserved)).toBe(Number(row.held));
   }
-  const { rows: stray } = await db.pool.query("SELECT 1 FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.status <> 'AWAITING_PAYMENT'");
+  const { rows: stray } = await db.pool.query(
+    "SELECT 1 FROM reservations r JOIN orders o ON o.id = r.order_id WHERE o.status <> 'AWAITING_PAYMENT'",
+  );
   expect(stray).toHaveLength(0);
   const { rows: perSku } = await db.pool.query<{ sku: string; total: string; paid: string }>(
     `SELECT s.sku, SUM(s.total) AS total,

@@ -19,7 +19,16 @@ describe('LOMS metrics', () => {
   it('counts calls by method and code, orders by result and committed status changes', async () => {
     const { orderId } = await server.call((c) => c.createOrder, { userId: 1, items: [{ sku: 1, count: 2 }], idempotencyKey: 'm-1' });
     await server.call((c) => c.createOrder, { userId: 1, items: [{ sku: 1, count: 2 }], idempotencyKey: 'm-1' });
-    await server.call((c) => c.createOrder, { userId: 1, items: [{ sku: 1, count: 50 }, { sku: 2, count: 1 }], idempotencyKey: '' }).catch(() => undefined);
+    await server
+      .call((c) => c.createOrder, {
+        userId: 1,
+        items: [
+          { sku: 1, count: 50 },
+          { sku: 2, count: 1 },
+        ],
+        idempotencyKey: '',
+      })
+      .catch(() => undefined);
     await server.call((c) => c.orderPayed, { orderId });
     await server.call((c) => c.getOrder, { orderId: 999_999 }).catch(() => undefined);
 
@@ -28,7 +37,11 @@ describe('LOMS metrics', () => {
     expect(await sample('grpc_server_handled_total', { ...create, grpc_code: 'FAILED_PRECONDITION' })).toBe(1);
     expect(await sample('grpc_server_handled_total', { grpc_method: 'GetOrder', grpc_code: 'NOT_FOUND' })).toBe(1);
     const latency = await server.handle.registry.getSingleMetric('grpc_server_handling_seconds')?.get();
-    expect(latency?.values.find((v) => (v as { metricName?: string }).metricName === 'grpc_server_handling_seconds_count' && v.labels.grpc_method === 'CreateOrder')?.value).toBe(3);
+    expect(
+      latency?.values.find(
+        (v) => (v as { metricName?: string }).metricName === 'grpc_server_handling_seconds_count' && v.labels.grpc_method === 'CreateOrder',
+      )?.value,
+    ).toBe(3);
     // The replayed key is an answer, not a second order.
     expect(await sample('loms_orders_created_total', { result: 'awaiting_payment' })).toBe(1);
     expect(await sample('loms_orders_created_total', { result: 'failed' })).toBe(1);

@@ -27,10 +27,17 @@ const createOrder = (req: Partial<loms.CreateOrderRequest>) =>
 const getOrder = (orderId: number) => server.call((c) => c.getOrder, { orderId }).then((r) => r.order!);
 const pay = (orderId: number) => server.call((c) => c.orderPayed, { orderId });
 const cancel = (orderId: number) => server.call((c) => c.cancelOrder, { orderId });
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('call succeeded'), (err: grpc.ServiceError) => err);
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('call succeeded'),
+    (err: grpc.ServiceError) => err,
+  );
 
 async function outboxStatuses(orderId: number): Promise<string[]> {
-  const { rows } = await server.pool.query<{ s: string }>("SELECT previous_status || '>' || status AS s FROM outbox WHERE order_id = $1 ORDER BY id", [orderId]);
+  const { rows } = await server.pool.query<{ s: string }>(
+    "SELECT previous_status || '>' || status AS s FROM outbox WHERE order_id = $1 ORDER BY id",
+    [orderId],
+  );
   return rows.map((r) => r.s);
 }
 
@@ -49,14 +56,32 @@ describe('CreateOrder', () => {
   });
 
   it('merges items of the same SKU into one', async () => {
-    const res = await createOrder({ items: [{ sku: 20, count: 1 }, { sku: 10, count: 1 }, { sku: 20, count: 1 }] });
+    const res = await createOrder({
+      items: [
+        { sku: 20, count: 1 },
+        { sku: 10, count: 1 },
+        { sku: 20, count: 1 },
+      ],
+    });
     const order = await getOrder(res.orderId);
-    expect(order.items).toEqual([{ sku: 10, count: 1 }, { sku: 20, count: 2 }]);
+    expect(order.items).toEqual([
+      { sku: 10, count: 1 },
+      { sku: 20, count: 2 },
+    ]);
     expect((await stockRows(server.pool, 20))[0]?.reserved).toBe(2);
   });
 
   it('stores a FAILED order and answers FAILED_PRECONDITION with one violation per short SKU, reserving nothing', async () => {
-    const err = await failure(createOrder({ items: [{ sku: 10, count: 1 }, { sku: 20, count: 3 }, { sku: 30, count: 1 }, { sku: 99, count: 2 }] }));
+    const err = await failure(
+      createOrder({
+        items: [
+          { sku: 10, count: 1 },
+          { sku: 20, count: 3 },
+          { sku: 30, count: 1 },
+          { sku: 99, count: 2 },
+        ],
+      }),
+    );
     expect(err.code).toBe(grpc.status.FAILED_PRECONDITION);
     const details = readStatusDetails(err);
     const info = details.find((d) => d.kind === 'ErrorInfo');
@@ -108,10 +133,38 @@ describe('input bounds', () => {
   const cases: [string, Partial<loms.CreateOrderRequest>, string][] = [
     ['user_id of 0', { userId: 0, items: [{ sku: 10, count: 1 }] }, 'user_id'],
     ['no items', { items: [] }, 'items'],
-    ['a sku of 0', { items: [{ sku: 10, count: 1 }, { sku: 0, count: 1 }] }, 'items[1].sku'],
-    ['a count of 0', { items: [{ sku: 10, count: 1 }, { sku: 20, count: 1 }, { sku: 30, count: 0 }] }, 'items[2].count'],
+    [
+      'a sku of 0',
+      {
+        items: [
+          { sku: 10, count: 1 },
+          { sku: 0, count: 1 },
+        ],
+      },
+      'items[1].sku',
+    ],
+    [
+      'a count of 0',
+      {
+        items: [
+          { sku: 10, count: 1 },
+          { sku: 20, count: 1 },
+          { sku: 30, count: 0 },
+        ],
+      },
+      'items[2].count',
+    ],
     ['a count over 10000', { items: [{ sku: 10, count: 10_001 }] }, 'items[0].count'],
-    ['counts over 10000 after merging', { items: [{ sku: 10, count: 6_000 }, { sku: 10, count: 6_000 }] }, 'items'],
+    [
+      'counts over 10000 after merging',
+      {
+        items: [
+          { sku: 10, count: 6_000 },
+          { sku: 10, count: 6_000 },
+        ],
+      },
+      'items',
+    ],
     ['more than 100 distinct SKUs', { items: Array.from({ length: 101 }, (_, i) => ({ sku: i + 1, count: 1 })) }, 'items'],
     ['a key over 128 characters', { items: [{ sku: 10, count: 1 }], idempotencyKey: 'x'.repeat(129) }, 'idempotency_key'],
   ];
@@ -139,7 +192,7 @@ describe('GetOrder and ListOrders', () => {
     expect(grpcCode(await failure(getOrder(987_654_321)))).toBe(grpc.status.NOT_FOUND);
   });
 
-  it('pages through a user\'s orders newest first, each exactly once', async () => {
+  it("pages through a user's orders newest first, each exactly once", async () => {
     const ids: number[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await createOrder({ items: [{ sku: 10, count: 1 }] })).orderId);
     const seen: number[] = [];
@@ -151,7 +204,13 @@ describe('GetOrder and ListOrders', () => {
       pageToken = page.nextPageToken;
     } while (pageToken !== '');
     expect(seen).toEqual([...ids].reverse());
-    const other = await failure(server.call((c) => c.listOrders, { userId: nextUser + 1000, pageSize: 2, pageToken: (await server.call((c) => c.listOrders, { userId: nextUser, pageSize: 2, pageToken: '' })).nextPageToken }));
+    const other = await failure(
+      server.call((c) => c.listOrders, {
+        userId: nextUser + 1000,
+        pageSize: 2,
+        pageToken: (await server.call((c) => c.listOrders, { userId: nextUser, pageSize: 2, pageToken: '' })).nextPageToken,
+      }),
+    );
     expect(other.code).toBe(grpc.status.INVALID_ARGUMENT);
   });
 });
@@ -176,7 +235,10 @@ describe('OrderPayed', () => {
     expect(cancelled.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(readStatusDetails(cancelled)[0]?.value).toMatchObject({ reason: 'ORDER_STATUS_CONFLICT' });
     const failed = await failure(createOrder({ items: [{ sku: 20, count: 9 }] }));
-    const failedId = Number(readStatusDetails(failed)[0]?.kind === 'ErrorInfo' && (readStatusDetails(failed)[0]?.value as { metadata: Record<string, string> }).metadata.order_id);
+    const failedId = Number(
+      readStatusDetails(failed)[0]?.kind === 'ErrorInfo' &&
+        (readStatusDetails(failed)[0]?.value as { metadata: Record<string, string> }).metadata.order_id,
+    );
     expect(grpcCode(await failure(pay(failedId)))).toBe(grpc.status.FAILED_PRECONDITION);
     expect(grpcCode(await failure(pay(987_654_321)))).toBe(grpc.status.NOT_FOUND);
   });

@@ -12,7 +12,12 @@ let server: LomsTestServer;
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
-  server = await startLomsTestServer({ OUTBOX_RELAY_ENABLED: 'true', KAFKA_BROKERS: broker.brokers.join(','), OUTBOX_POLL_INTERVAL: '20ms', OUTBOX_SEND_TIMEOUT: '2s' });
+  server = await startLomsTestServer({
+    OUTBOX_RELAY_ENABLED: 'true',
+    KAFKA_BROKERS: broker.brokers.join(','),
+    OUTBOX_POLL_INTERVAL: '20ms',
+    OUTBOX_SEND_TIMEOUT: '2s',
+  });
   await setStock(server.pool, [{ sku: 1, warehouseId: 1, total: 100_000 }]);
 });
 afterAll(async () => {
@@ -47,7 +52,13 @@ describe('outbox relay', () => {
       const mine = collector.messages.filter((m) => m.key === String(orderId));
       expect(mine.map((m) => m.headers['event-type'])).toEqual(['order.status_changed', 'order.status_changed']);
       expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
-      expect(parse(mine[0]!)).toMatchObject({ orderId, userId: 1, status: 'ORDER_STATUS_AWAITING_PAYMENT', previousStatus: 'ORDER_STATUS_NEW', items: [{ sku: 1, count: 2 }] });
+      expect(parse(mine[0]!)).toMatchObject({
+        orderId,
+        userId: 1,
+        status: 'ORDER_STATUS_AWAITING_PAYMENT',
+        previousStatus: 'ORDER_STATUS_NEW',
+        items: [{ sku: 1, count: 2 }],
+      });
       expect(parse(mine[1]!)).toMatchObject({ orderId, status: 'ORDER_STATUS_PAYED', previousStatus: 'ORDER_STATUS_AWAITING_PAYMENT' });
       expect(parse(mine[0]!).eventId).toMatch(/^[0-9a-f-]{36}$/);
       await expect.poll(unpublished).toBe(0);
@@ -89,18 +100,25 @@ describe('outbox relay', () => {
     await server.handle.stop();
     server = await startLomsTestServer({ OUTBOX_RELAY_ENABLED: 'false' }, server.databaseUrl);
     const relays = pools.map((pool, i) =>
-      startOutboxRelay(pool, createKafka({ clientId: `relay-${i}`, brokers: broker.brokers, logger }).producer({ allowAutoTopicCreation: true }), logger, {
-        ...options,
-        onPublished: (n) => (published[i] = (published[i] ?? 0) + n),
-      }),
+      startOutboxRelay(
+        pool,
+        createKafka({ clientId: `relay-${i}`, brokers: broker.brokers, logger }).producer({ allowAutoTopicCreation: true }),
+        logger,
+        {
+          ...options,
+          onPublished: (n) => (published[i] = (published[i] ?? 0) + n),
+        },
+      ),
     );
     try {
-      for (let i = 0; i < 20; i += 1) await server.call((c) => c.createOrder, { userId: 3, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
+      for (let i = 0; i < 20; i += 1)
+        await server.call((c) => c.createOrder, { userId: 3, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
       await expect.poll(unpublished, { timeout: 10_000 }).toBe(0);
       expect(published.filter((n) => n > 0)).toHaveLength(1);
       const active = published[0]! > 0 ? 0 : 1;
       await relays[active]!.stop();
-      for (let i = 0; i < 20; i += 1) await server.call((c) => c.createOrder, { userId: 3, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
+      for (let i = 0; i < 20; i += 1)
+        await server.call((c) => c.createOrder, { userId: 3, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
       await expect.poll(unpublished, { timeout: 10_000 }).toBe(0);
       expect(published[1 - active]).toBe(20);
     } finally {

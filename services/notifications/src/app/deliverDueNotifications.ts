@@ -37,7 +37,13 @@ export async function deliverDueNotifications(deps: DeliverDueDeps, signal: Abor
       await deps.notifications.scheduleRetry(deps.db, notification.eventId, retryAt);
       deps.metrics.deliveryFailed(deps.channel.name);
       deps.logger.warn(
-        { event_id: notification.eventId, channel: deps.channel.name, attempts: notification.deliveryAttempts, retry_at: retryAt, err: (err as Error).message },
+        {
+          event_id: notification.eventId,
+          channel: deps.channel.name,
+          attempts: notification.deliveryAttempts,
+          retry_at: retryAt,
+          err: (err as Error).message,
+        },
         'notification not delivered; will retry',
       );
       continue;

@@ -6,10 +6,7 @@ export function logChannel(logger: Logger): DeliveryChannel {
   return {
     name: 'log',
     deliver: async (n) => {
-      logger.info(
-        { event_id: n.eventId, user_id: n.userId, order_id: n.orderId, status: n.status, traceparent: n.traceparent },
-        n.message,
-      );
+      logger.info({ event_id: n.eventId, user_id: n.userId, order_id: n.orderId, status: n.status, traceparent: n.traceparent }, n.message);
     },
   };
 }

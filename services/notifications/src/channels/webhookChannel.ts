@@ -13,7 +13,10 @@ export interface WebhookOptions {
 }
 
 export class WebhookRejectedError extends Error {
-  constructor(readonly httpStatus: number | undefined, reason: string) {
+  constructor(
+    readonly httpStatus: number | undefined,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'WebhookRejectedError';
   }
@@ -28,7 +31,8 @@ export function webhookChannel(options: WebhookOptions): DeliveryChannel {
       for (let attempt = 1; ; attempt++) {
         const failure = await post(options, notification, body, signal);
         if (failure === undefined) return;
-        const worthRetrying = failure.httpStatus === undefined || failure.httpStatus >= 500 || failure.httpStatus === 408 || failure.httpStatus === 429;
+        const worthRetrying =
+          failure.httpStatus === undefined || failure.httpStatus >= 500 || failure.httpStatus === 408 || failure.httpStatus === 429;
         if (!worthRetrying || attempt >= options.maxAttempts || signal.aborted) throw failure;
         await sleep(options.backoffMs * 2 ** (attempt - 1), signal);
       }
@@ -37,11 +41,20 @@ export function webhookChannel(options: WebhookOptions): DeliveryChannel {
 }
 
 /** Returns undefined on a 2xx answer, the failure otherwise. */
-async function post(options: WebhookOptions, n: Notification, body: string, signal: AbortSignal): Promise<WebhookRejectedError | undefined> {
+async function post(
+  options: WebhookOptions,
+  n: Notification,
+  body: string,
+  signal: AbortSignal,
+): Promise<WebhookRejectedError | undefined> {
   try {
     const response = await fetch(options.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': n.eventId, ...(n.traceparent ? { traceparent: n.traceparent } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': n.eventId,
+        ...(n.traceparent ? { traceparent: n.traceparent } : {}),
+      },
       body,
       signal: AbortSignal.any([signal, AbortSignal.timeout(options.attemptTimeoutMs)]),
     });

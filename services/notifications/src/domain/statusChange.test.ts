@@ -47,9 +47,15 @@ describe('validateStatusChange', () => {
 
   it('accepts any positive ids with any of the four emitted statuses', () => {
     fc.assert(
-      fc.property(fc.uuid(), fc.integer({ min: 1 }), fc.integer({ min: 1 }), fc.constantFrom(...notifiedStatuses), (eventId, orderId, userId, status) => {
-        expect(validateStatusChange({ ...valid, eventId, orderId, userId, status }).status).toBe(status);
-      }),
+      fc.property(
+        fc.uuid(),
+        fc.integer({ min: 1 }),
+        fc.integer({ min: 1 }),
+        fc.constantFrom(...notifiedStatuses),
+        (eventId, orderId, userId, status) => {
+          expect(validateStatusChange({ ...valid, eventId, orderId, userId, status }).status).toBe(status);
+        },
+      ),
     );
   });
 });

@@ -20,7 +20,11 @@ export function createNotificationsMetrics(): NotificationsMetrics {
     labelNames: ['partition'],
     registers: [registry],
   });
-  const recorded = new Counter({ name: 'notifications_recorded_total', help: 'Order status events stored as new notifications', registers: [registry] });
+  const recorded = new Counter({
+    name: 'notifications_recorded_total',
+    help: 'Order status events stored as new notifications',
+    registers: [registry],
+  });
   const deduplicated = new Counter({
     name: 'notifications_deduplicated_total',
     help: 'Order status events received again and ignored (already recorded)',

@@ -57,7 +57,10 @@ export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit
      )
      UPDATE notifications n SET next_attempt_at = $2, delivery_attempts = n.delivery_attempts + 1
      FROM due WHERE n.event_id = due.event_id
-     RETURNING ${columns.split(', ').map((c) => `n.${c}`).join(', ')}`,
+     RETURNING ${columns
+       .split(', ')
+       .map((c) => `n.${c}`)
+       .join(', ')}`,
     [now, leaseUntil, limit],
   );
   return result.rows.map(fromRow).sort((a, b) => a.seq - b.seq);

@@ -16,7 +16,11 @@ beforeAll(async () => {
   broker = await startKafkaBroker();
   const databaseUrl = await freshDatabase('notifications');
   producer = await connectProducer(testKafka(broker.brokers));
-  service = await startTestNotifications({ NOTIFICATIONS_DATABASE_URL: databaseUrl, KAFKA_BROKERS: broker.brokers.join(','), ORDER_STATUS_TOPIC: topic });
+  service = await startTestNotifications({
+    NOTIFICATIONS_DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: broker.brokers.join(','),
+    ORDER_STATUS_TOPIC: topic,
+  });
 });
 
 afterAll(async () => {
@@ -26,7 +30,11 @@ afterAll(async () => {
 });
 
 const historyOf = (userId: number, expected: number) =>
-  eventually(`${expected} notifications of user ${userId}`, () => service.listAll(userId, 1000), (all) => all.length >= expected);
+  eventually(
+    `${expected} notifications of user ${userId}`,
+    () => service.listAll(userId, 1000),
+    (all) => all.length >= expected,
+  );
 
 describe('consuming order status events', () => {
   it('shows a produced event in the user history, and stores an event produced twice only once', async () => {
@@ -35,9 +43,18 @@ describe('consuming order status events', () => {
     await producer.send({ topic, messages: [messageOf(paid)] });
 
     const [first] = await historyOf(userId, 1);
-    expect(first).toMatchObject({ eventId: paid.eventId, orderId: 42, status: loms.OrderStatus.ORDER_STATUS_PAYED, message: 'Order 42 is paid' });
+    expect(first).toMatchObject({
+      eventId: paid.eventId,
+      orderId: 42,
+      status: loms.OrderStatus.ORDER_STATUS_PAYED,
+      message: 'Order 42 is paid',
+    });
     expect(first?.createdAt).toBeInstanceOf(Date);
-    await eventually('delivery through the log channel', () => service.listAll(userId, 10), (all) => all[0]?.deliveredAt !== undefined);
+    await eventually(
+      'delivery through the log channel',
+      () => service.listAll(userId, 10),
+      (all) => all[0]?.deliveredAt !== undefined,
+    );
 
     const later = statusEvent({ orderId: 43, userId, status: 'CANCELLED' });
     await producer.send({ topic, messages: [messageOf(paid), messageOf(later)] });
@@ -49,7 +66,13 @@ describe('consuming order status events', () => {
 
   it('keeps each order in order and pages through every notification exactly once, newest first', async () => {
     const userId = uniqueUserId();
-    const lifecycles: Status[][] = [['AWAITING_PAYMENT', 'PAYED'], ['AWAITING_PAYMENT', 'CANCELLED'], ['FAILED'], ['AWAITING_PAYMENT', 'PAYED'], ['AWAITING_PAYMENT', 'CANCELLED']];
+    const lifecycles: Status[][] = [
+      ['AWAITING_PAYMENT', 'PAYED'],
+      ['AWAITING_PAYMENT', 'CANCELLED'],
+      ['FAILED'],
+      ['AWAITING_PAYMENT', 'PAYED'],
+      ['AWAITING_PAYMENT', 'CANCELLED'],
+    ];
     const produced = lifecycles.map((statuses, i) => statuses.map((status) => statusEvent({ orderId: 1000 + i, userId, status })));
     // Interleaved across orders, as LOMS would publish them; each order's own events stay in order.
     for (let step = 0; step < 2; step++) {
@@ -65,7 +88,10 @@ describe('consuming order status events', () => {
     expect(times).toEqual([...times].sort((a, b) => b - a));
     for (const events of produced) {
       const orderId = events[0]?.orderId;
-      const seenOldestFirst = paged.filter((n) => n.orderId === orderId).map((n) => n.eventId).reverse();
+      const seenOldestFirst = paged
+        .filter((n) => n.orderId === orderId)
+        .map((n) => n.eventId)
+        .reverse();
       expect(seenOldestFirst).toEqual(events.map((e) => e.eventId));
     }
   });
@@ -105,7 +131,11 @@ async function readTopic(name: string, count: number): Promise<KafkaMessage[]> {
     await consumer.connect();
     await consumer.subscribe({ topic: name, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void received.push(message) });
-    await eventually(`${count} messages on ${name}`, async () => received.length, (n) => n >= count);
+    await eventually(
+      `${count} messages on ${name}`,
+      async () => received.length,
+      (n) => n >= count,
+    );
     return received.sort((a, b) => Number(a.offset) - Number(b.offset));
   } finally {
     await consumer.disconnect();

@@ -25,7 +25,8 @@ describe('the order status consumer', () => {
       kafka,
       groupId: 'crash-test',
       topic: 'crash.order-status',
-      sessionTimeoutMs: 6_000,      fetchMaxWaitMs: 100,
+      sessionTimeoutMs: 6_000,
+      fetchMaxWaitMs: 100,
       // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
       record: async () => {
         throw new TypeError('cannot read properties of undefined');
@@ -38,7 +39,11 @@ describe('the order status consumer', () => {
     const producer = await connectProducer(testKafka(broker.brokers));
     try {
       await producer.send({ topic: 'crash.order-status', messages: [messageOf(statusEvent({ orderId: 1, userId: 1, status: 'PAYED' }))] });
-      await eventually('the fatal report', async () => fatal.length, (n) => n > 0);
+      await eventually(
+        'the fatal report',
+        async () => fatal.length,
+        (n) => n > 0,
+      );
       expect(fatal[0]?.message).toMatch(/cannot read properties/);
       expect(consumer.isJoined()).toBe(false);
     } finally {

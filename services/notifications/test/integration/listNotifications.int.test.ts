@@ -18,7 +18,11 @@ beforeAll(async () => {
   broker = await startKafkaBroker();
   const databaseUrl = await freshDatabase('notifications');
   databaseName = new URL(databaseUrl).pathname.slice(1);
-  service = await startTestNotifications({ NOTIFICATIONS_DATABASE_URL: databaseUrl, KAFKA_BROKERS: broker.brokers.join(','), DB_CHECK_INTERVAL: '100ms' });
+  service = await startTestNotifications({
+    NOTIFICATIONS_DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: broker.brokers.join(','),
+    DB_CHECK_INTERVAL: '100ms',
+  });
 });
 
 afterAll(async () => {
@@ -59,7 +63,10 @@ describe('ListNotifications input bounds', () => {
 
 describe('health', () => {
   it('reports NOT_SERVING and not ready while its database is down, and recovers', async () => {
-    const health = new grpc.Client(`localhost:${service.grpcPort}`, clientCredentials({ caFile: path.join(repoRoot(), 'certs', 'ca.crt'), plaintext: false }));
+    const health = new grpc.Client(
+      `localhost:${service.grpcPort}`,
+      clientCredentials({ caFile: path.join(repoRoot(), 'certs', 'ca.crt'), plaintext: false }),
+    );
     const check = () =>
       new Promise<string>((resolve, reject) =>
         health.makeUnaryRequest(

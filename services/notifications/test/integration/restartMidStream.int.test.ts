@@ -33,12 +33,18 @@ afterAll(async () => {
 describe('a restart in the middle of a stream', () => {
   it('records every event exactly once when Notifications is stopped and started again in the same group', async () => {
     const userId = uniqueUserId();
-    const events = Array.from({ length: 60 }, (_, i) => statusEvent({ orderId: 100 + (i % 7), userId, status: i % 2 ? 'PAYED' : 'AWAITING_PAYMENT' }));
+    const events = Array.from({ length: 60 }, (_, i) =>
+      statusEvent({ orderId: 100 + (i % 7), userId, status: i % 2 ? 'PAYED' : 'AWAITING_PAYMENT' }),
+    );
     const first = await startTestNotifications(env);
     running.push(first);
 
     await producer.send({ topic, messages: events.slice(0, 20).map(messageOf) });
-    await eventually('the first events', () => first.list({ userId, pageSize: 1000 }), (page) => page.notifications.length >= 10);
+    await eventually(
+      'the first events',
+      () => first.list({ userId, pageSize: 1000 }),
+      (page) => page.notifications.length >= 10,
+    );
     // Keep producing while the first instance goes away.
     const producing = (async () => {
       for (const event of events.slice(20)) {
@@ -53,7 +59,11 @@ describe('a restart in the middle of a stream', () => {
 
     const second = await startTestNotifications(env);
     running.push(second);
-    const all = await eventually('every event', () => second.listAll(userId, 25), (list) => list.length >= events.length);
+    const all = await eventually(
+      'every event',
+      () => second.listAll(userId, 25),
+      (list) => list.length >= events.length,
+    );
     expect(all).toHaveLength(events.length);
     expect(new Set(all.map((n) => n.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
     expect(await second.metric('notifications_recorded_total')).toBeGreaterThan(0);

@@ -16,10 +16,7 @@ export interface TestNotifications {
   stop(): Promise<void>;
 }
 
-export async function startTestNotifications(
-  env: Record<string, string>,
-  options: NotificationsOptions = {},
-): Promise<TestNotifications> {
+export async function startTestNotifications(env: Record<string, string>, options: NotificationsOptions = {}): Promise<TestNotifications> {
   const certs = path.join(repoRoot(), 'certs');
   const config = loadNotificationsConfig({
     GRPC_HOST: '127.0.0.1',

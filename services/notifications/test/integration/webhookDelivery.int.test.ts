@@ -66,7 +66,11 @@ describe('the webhook channel', () => {
     const event = statusEvent({ orderId: 5, userId, status: 'PAYED' });
     await producer.send({ topic, messages: [messageOf(event)] });
 
-    const [notification] = await eventually('delivery', () => service.listAll(userId, 10), (all) => all[0]?.deliveredAt !== undefined);
+    const [notification] = await eventually(
+      'delivery',
+      () => service.listAll(userId, 10),
+      (all) => all[0]?.deliveredAt !== undefined,
+    );
     expect(notification?.eventId).toBe(event.eventId);
     expect(received.filter((r) => r.eventId === event.eventId).map((r) => r.answered)).toEqual([503, 503, 200]);
     expect(await service.metric('notifications_delivered_total{channel="webhook"}')).toBe(1);
@@ -76,17 +80,36 @@ describe('the webhook channel', () => {
     const userId = uniqueUserId();
     let down = true;
     answer = () => (down ? 503 : 200);
-    const events = [statusEvent({ orderId: 6, userId, status: 'AWAITING_PAYMENT' }), statusEvent({ orderId: 6, userId, status: 'CANCELLED' })];
+    const events = [
+      statusEvent({ orderId: 6, userId, status: 'AWAITING_PAYMENT' }),
+      statusEvent({ orderId: 6, userId, status: 'CANCELLED' }),
+    ];
     await producer.send({ topic, messages: events.map(messageOf) });
 
-    await eventually('both recorded', () => service.listAll(userId, 10), (all) => all.length === 2);
-    await eventually('a redelivery round failing', () => service.metric('notifications_delivery_failed_total{channel="webhook"}'), (n) => n >= 4);
+    await eventually(
+      'both recorded',
+      () => service.listAll(userId, 10),
+      (all) => all.length === 2,
+    );
+    await eventually(
+      'a redelivery round failing',
+      () => service.metric('notifications_delivery_failed_total{channel="webhook"}'),
+      (n) => n >= 4,
+    );
     expect((await service.listAll(userId, 10)).every((n) => n.deliveredAt === undefined)).toBe(true);
 
     down = false;
-    const all = await eventually('redelivery', () => service.listAll(userId, 10), (list) => list.every((n) => n.deliveredAt !== undefined));
+    const all = await eventually(
+      'redelivery',
+      () => service.listAll(userId, 10),
+      (list) => list.every((n) => n.deliveredAt !== undefined),
+    );
     expect(all.map((n) => n.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(accepted(userId).map((r) => r.eventId).sort()).toEqual(events.map((e) => e.eventId).sort());
+    expect(
+      accepted(userId)
+        .map((r) => r.eventId)
+        .sort(),
+    ).toEqual(events.map((e) => e.eventId).sort());
   });
 });

@@ -27,7 +27,10 @@ async function start(env: Record<string, string> = {}): Promise<{ products: Prod
   });
   const products = await startProducts(config, createLogger('products', 'silent'));
   running.push(products);
-  const client = new product.ProductServiceClient(`localhost:${products.grpcPort}`, grpc.credentials.createSsl(fs.readFileSync(path.join(root, 'certs/ca.crt'))));
+  const client = new product.ProductServiceClient(
+    `localhost:${products.grpcPort}`,
+    grpc.credentials.createSsl(fs.readFileSync(path.join(root, 'certs/ca.crt'))),
+  );
   running.push({ stop: () => client.close() });
   return { products, client };
 }
@@ -40,11 +43,17 @@ function getProduct(
   const metadata = new grpc.Metadata();
   if (options.token) metadata.set('authorization', `Bearer ${options.token}`);
   return new Promise((resolve, reject) =>
-    client.getProduct({ sku }, metadata, { deadline: Date.now() + (options.timeoutMs ?? 5_000) }, (err, res) => (err ? reject(err) : resolve(res))),
+    client.getProduct({ sku }, metadata, { deadline: Date.now() + (options.timeoutMs ?? 5_000) }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    ),
   );
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => grpc.status.OK, (err: grpc.ServiceError) => err.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => grpc.status.OK,
+    (err: grpc.ServiceError) => err.code,
+  );
 
 describe('local ProductService', () => {
   it('answers the name and unit price of a catalogue SKU and NOT_FOUND for an unknown one', async () => {

@@ -30,7 +30,11 @@ export function toGrpcError(err: unknown): StatusError | undefined {
       description: `requested ${err.requested}, at most ${err.limit}`,
     });
   if (err instanceof CartFullError)
-    return preconditionFailed(err.message, 'CART_FULL', { type: 'CART_LIMIT', subject: 'cart', description: `at most ${err.limit} distinct SKUs` });
+    return preconditionFailed(err.message, 'CART_FULL', {
+      type: 'CART_LIMIT',
+      subject: 'cart',
+      description: `at most ${err.limit} distinct SKUs`,
+    });
   if (err instanceof EmptyCartError)
     return preconditionFailed(err.message, 'EMPTY_CART', { type: 'CART', subject: `user:${err.userId}`, description: 'the cart is empty' });
   if (err instanceof OrderRejectedError) return passThrough(grpc.status.FAILED_PRECONDITION, err);
@@ -41,7 +45,11 @@ export function toGrpcError(err: unknown): StatusError | undefined {
   return undefined;
 }
 
-function preconditionFailed(message: string, reason: string, violation: { type: string; subject: string; description: string }): StatusError {
+function preconditionFailed(
+  message: string,
+  reason: string,
+  violation: { type: string; subject: string; description: string },
+): StatusError {
   return statusError(grpc.status.FAILED_PRECONDITION, message, [
     { kind: 'ErrorInfo', value: { reason, domain, metadata: {} } },
     { kind: 'PreconditionFailure', value: { violations: [violation] } },

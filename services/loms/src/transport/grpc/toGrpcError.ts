@@ -29,19 +29,32 @@ export function toGrpcError(err: unknown): StatusError | undefined {
     ]);
   if (err instanceof OrderStatusConflictError)
     return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
-      { kind: 'ErrorInfo', value: { reason: 'ORDER_STATUS_CONFLICT', domain, metadata: { order_id: String(err.orderId), status: err.status } } },
-      { kind: 'PreconditionFailure', value: { violations: [{ type: 'STATUS', subject: `order:${err.orderId}`, description: err.message }] } },
+      {
+        kind: 'ErrorInfo',
+        value: { reason: 'ORDER_STATUS_CONFLICT', domain, metadata: { order_id: String(err.orderId), status: err.status } },
+      },
+      {
+        kind: 'PreconditionFailure',
+        value: { violations: [{ type: 'STATUS', subject: `order:${err.orderId}`, description: err.message }] },
+      },
     ]);
   if (err instanceof PaymentDeadlinePassedError)
     return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
       {
         kind: 'ErrorInfo',
-        value: { reason: 'PAYMENT_DEADLINE_PASSED', domain, metadata: { order_id: String(err.orderId), payment_deadline: err.deadline.toISOString() } },
+        value: {
+          reason: 'PAYMENT_DEADLINE_PASSED',
+          domain,
+          metadata: { order_id: String(err.orderId), payment_deadline: err.deadline.toISOString() },
+        },
       },
     ]);
   if (err instanceof IdempotencyKeyReusedError)
     return statusError(grpc.status.INVALID_ARGUMENT, `idempotency_key: ${err.message}`, [
-      { kind: 'BadRequest', value: { fieldViolations: [{ field: 'idempotency_key', description: err.message, reason: '', localizedMessage: undefined }] } },
+      {
+        kind: 'BadRequest',
+        value: { fieldViolations: [{ field: 'idempotency_key', description: err.message, reason: '', localizedMessage: undefined }] },
+      },
     ]);
   return undefined;
 }

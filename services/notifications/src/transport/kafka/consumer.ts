@@ -109,7 +109,9 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
         await consumer.disconnect();
         await options.deadLetters.disconnect();
       };
-      await withTimeout(disconnect(), 5_000, 'disconnecting from Kafka').catch((err: Error) => logger.warn({ err: err.message }, 'gave up disconnecting'));
+      await withTimeout(disconnect(), 5_000, 'disconnecting from Kafka').catch((err: Error) =>
+        logger.warn({ err: err.message }, 'gave up disconnecting'),
+      );
       joined = false;
     },
   };

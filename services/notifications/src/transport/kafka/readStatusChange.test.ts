@@ -7,9 +7,20 @@ const read = (value: string | null, h: Record<string, Buffer | undefined> = head
 
 describe('readStatusChange', () => {
   it('reads the JSON mapping of OrderStatusChanged, in either field spelling, with the traceparent header', () => {
-    const expected = { eventId: 'e', orderId: 42, userId: 7, status: 'PAYED', occurredAt: new Date('2025-01-01T00:00:00Z'), traceparent: '00-tp-01' };
-    expect(read(JSON.stringify({ eventId: 'e', orderId: '42', userId: '7', status: 'ORDER_STATUS_PAYED', occurredAt: '2025-01-01T00:00:00Z' }))).toEqual(expected);
-    expect(read(JSON.stringify({ event_id: 'e', order_id: 42, user_id: 7, status: 4, occurred_at: '2025-01-01T00:00:00Z' }))).toEqual(expected);
+    const expected = {
+      eventId: 'e',
+      orderId: 42,
+      userId: 7,
+      status: 'PAYED',
+      occurredAt: new Date('2025-01-01T00:00:00Z'),
+      traceparent: '00-tp-01',
+    };
+    expect(
+      read(JSON.stringify({ eventId: 'e', orderId: '42', userId: '7', status: 'ORDER_STATUS_PAYED', occurredAt: '2025-01-01T00:00:00Z' })),
+    ).toEqual(expected);
+    expect(read(JSON.stringify({ event_id: 'e', order_id: 42, user_id: 7, status: 4, occurred_at: '2025-01-01T00:00:00Z' }))).toEqual(
+      expected,
+    );
   });
 
   it('leaves field rules to the domain: unknown statuses and missing fields come through as such', () => {
