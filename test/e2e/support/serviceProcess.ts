@@ -27,6 +27,8 @@ export async function spawnService(options: {
   grpcPort?: number;
   adminPort?: number;
   readyTimeoutMs?: number;
+  /** Sees every line the process prints (stdout and stderr). */
+  onLine?: (line: string) => void;
 }): Promise<ServiceChild> {
   const root = repoRoot();
   const grpcPort = options.grpcPort ?? (await freePort());
@@ -45,7 +47,11 @@ export async function spawnService(options: {
   });
   const tail: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) readline.createInterface({ input: stream }).on('line', (line) => tail.push(line) > 200 && tail.shift());
+    if (stream)
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        options.onLine?.(line);
+        if (tail.push(line) > 200) tail.shift();
+      });
   }
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   const gone = () => child.exitCode !== null || child.signalCode !== null;

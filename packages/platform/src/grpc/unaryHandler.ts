@@ -15,9 +15,19 @@ export function unaryHandler<Req, Res>(
   logger: Logger,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const started = performance.now();
+    const handled = (code: grpc.status) =>
+      logger.debug({ method, code: grpc.status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10 }, 'call handled');
     handle(call.request, call).then(
-      (response) => callback(null, response),
-      (err: unknown) => callback(toStatusError(err, method, mapDomainError, logger)),
+      (response) => {
+        handled(grpc.status.OK);
+        callback(null, response);
+      },
+      (err: unknown) => {
+        const status = toStatusError(err, method, mapDomainError, logger);
+        handled(status.code);
+        callback(status);
+      },
     );
   };
 }

@@ -7,10 +7,14 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export function startTracing(serviceName: string, options: { kafkaConsumer?: boolean } = {}): void {
   if (process.env.OTEL_SDK_DISABLED === 'true') return;
   const env = process.env;
+  // Metrics go through prom-client and logs through pino: the SDK exports traces only.
+  env.OTEL_METRICS_EXPORTER ??= 'none';
+  env.OTEL_LOGS_EXPORTER ??= 'none';
   const exporting =
     Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ||
     (env.OTEL_TRACES_EXPORTER !== undefined && env.OTEL_TRACES_EXPORTER !== 'none');
@@ -24,7 +28,8 @@ export function startTracing(serviceName: string, options: { kafkaConsumer?: boo
       ...(options.kafkaConsumer ? [new KafkaJsInstrumentation()] : []),
     ],
     // Without an exporter, spans are still made (for log correlation and traceparents), never sent.
-    ...(exporting ? {} : { spanProcessors: [] }),
+    // (An empty list would register no tracer provider at all.)
+    ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
   });
   sdk.start();
   const stop = () => void sdk.shutdown().catch(() => undefined);

@@ -111,5 +111,6 @@ function productClientMetrics(registry: Registry | undefined): {
     buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  for (const result of ['hit', 'miss']) lookups.inc({ result }, 0);
   return { lookup: (result) => lookups.inc({ result }), rateLimitWait: (seconds) => waits.observe(seconds) };
 }

@@ -56,6 +56,10 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
     },
   });
 
+  // Every series exists from the start, so that increase() sees the first event after a restart.
+  for (const result of ['awaiting_payment', 'failed']) ordersCreated.inc({ result }, 0);
+  for (const result of ['ok', 'error']) cancellerRuns.inc({ result }, 0);
+  for (const reason of ['expired', 'stuck_new']) cancelledOrders.inc({ reason }, 0);
   return {
     orderCreated(result, shortSkus) {
       ordersCreated.inc({ result });

@@ -48,6 +48,12 @@ export function createNotificationsMetrics(): NotificationsMetrics {
     labelNames: ['kind'],
     registers: [registry],
   });
+  // Every series exists from the start, so that increase() sees the first event after a restart.
+  for (const kind of ['unreadable', 'invalid']) deadLettered.inc({ kind }, 0);
+  for (const channel of ['log', 'webhook']) {
+    delivered.inc({ channel }, 0);
+    deliveryFailed.inc({ channel }, 0);
+  }
   return {
     registry,
     recorded: () => recorded.inc(),

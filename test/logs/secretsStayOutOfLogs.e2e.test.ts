@@ -1,0 +1,137 @@
+// A full run at debug level: tokens and database passwords never reach a log line, and lines logged
+// inside a request carry its trace and span ids.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { callUnary, clientCredentials } from '@shop/platform';
+import { checkout, loms, product } from '@shop/proto';
+import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { seedStock } from '../../services/loms/src/seed/seedStock';
+import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
+import { childEnv, tlsServerEnv } from '../e2e/support/stackEnv';
+
+const token = `tok-${randomBytes(8).toString('hex')}`;
+const password = `pw-${randomBytes(8).toString('hex')}`;
+const wrongToken = `wrong-${randomBytes(8).toString('hex')}`;
+const lines: { service: string; line: string }[] = [];
+const services: ServiceChild[] = [];
+let broker: KafkaBroker;
+let secretLomsUrl: string;
+
+/** The LOMS database, reached through a role whose password is the secret. */
+async function lomsDatabaseWithSecretPassword(): Promise<string> {
+  const url = new URL(await freshDatabase('loms'));
+  await seedStock(url.toString(), path.join(repoRoot(), 'data/stock.json'));
+  const role = `shop_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await admin.query(`GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+  } finally {
+    await admin.end();
+  }
+  url.username = role;
+  url.password = password;
+  return url.toString();
+}
+
+beforeAll(async () => {
+  expect(inject('postgresAdminUrl')).toBeTruthy();
+  broker = await startKafkaBroker();
+  secretLomsUrl = await lomsDatabaseWithSecretPassword();
+  const debug = { LOG_LEVEL: 'debug' };
+  const keep = (service: string) => (line: string) => lines.push({ service, line });
+  const kafka = { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_SESSION_TIMEOUT: '3s' };
+  const products = await spawnService({ name: 'products', env: { ...debug, PRODUCTS_ACCESS_TOKEN: token }, onLine: keep('products') });
+  const lomsService = await spawnService({
+    name: 'loms',
+    env: { ...debug, ...kafka, LOMS_DATABASE_URL: secretLomsUrl },
+    onLine: keep('loms'),
+  });
+  services.push(products, lomsService);
+  services.push(
+    await spawnService({
+      name: 'checkout',
+      env: {
+        ...debug,
+        CHECKOUT_DATABASE_URL: await freshDatabase('checkout'),
+        LOMS_ADDR: `localhost:${lomsService.grpcPort}`,
+        PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
+        PRODUCTS_ACCESS_TOKEN: token,
+      },
+      onLine: keep('checkout'),
+    }),
+    await spawnService({
+      name: 'notifications',
+      env: { ...debug, ...kafka, NOTIFICATIONS_DATABASE_URL: await freshDatabase('notifications') },
+      onLine: keep('notifications'),
+    }),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(services.map((s) => s.stop()));
+  await broker?.stop();
+});
+
+const creds = () => clientCredentials({ caFile: path.join(repoRoot(), 'certs/ca.crt'), plaintext: false });
+const portOf = (name: string) => services.find((s) => s.name === name)?.grpcPort ?? 0;
+const ignoreError = () => undefined;
+
+describe('logs of a full run', () => {
+  it('never contain a token or a database password, and lines inside a request carry trace_id and span_id', async () => {
+    const shop = new checkout.CheckoutServiceClient(`localhost:${portOf('checkout')}`, creds());
+    const orders = new loms.LomsServiceClient(`localhost:${portOf('loms')}`, creds());
+    const catalogue = new product.ProductServiceClient(`localhost:${portOf('products')}`, creds());
+    const t = { timeoutMs: 10_000 };
+    try {
+      await callUnary(shop.addToCart.bind(shop), { userId: 5, sku: 1001, count: 1 }, t);
+      await callUnary(shop.addToCart.bind(shop), { userId: 5, sku: 999_999, count: 1 }, t).catch(ignoreError);
+      await callUnary(shop.listCart.bind(shop), { userId: 5 }, t);
+      const { orderId } = await callUnary(shop.purchase.bind(shop), { userId: 5, idempotencyKey: 'secret-run' }, t);
+      await callUnary(orders.orderPayed.bind(orders), { orderId }, t);
+      await callUnary(orders.getOrder.bind(orders), { orderId: 123_456_789 }, t).catch(ignoreError);
+      const wrong = new grpc.Metadata();
+      wrong.set('authorization', `Bearer ${wrongToken}`);
+      const refused = await callUnary(catalogue.getProduct.bind(catalogue), { sku: 1001 }, { ...t, metadata: wrong }).catch(
+        (e: grpc.ServiceError) => e,
+      );
+      expect((refused as grpc.ServiceError).code).toBe(grpc.status.UNAUTHENTICATED);
+      await new Promise((r) => setTimeout(r, 1_500));
+    } finally {
+      [shop, orders, catalogue].forEach((c) => c.close());
+    }
+
+    const leaks = lines.filter(({ line }) => [token, password, wrongToken].some((secret) => line.includes(secret)));
+    expect(leaks).toEqual([]);
+    const handled = lines
+      .filter(({ line }) => line.includes('"msg":"call handled"'))
+      .map(({ service, line }) => ({ service, ...(JSON.parse(line) as Record<string, unknown>) }));
+    expect(new Set(handled.map((h) => h.service))).toEqual(new Set(['checkout', 'loms', 'products']));
+    for (const h of handled) {
+      expect(h).toMatchObject({ trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    }
+  }, 60_000);
+
+  it('names a bad setting at start-up without repeating the password of a connection string', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/loms/src/main.ts'], {
+      cwd: repoRoot(),
+      env: childEnv({ ...tlsServerEnv(), GRPC_PORT: 'not-a-port', LOMS_DATABASE_URL: secretLomsUrl.replace('postgres://', 'mysql://') }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain('GRPC_PORT');
+    expect(output).toContain('LOMS_DATABASE_URL');
+    expect(output).not.toContain(password);
+  }, 30_000);
+});
