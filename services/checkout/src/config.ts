@@ -1,12 +1,11 @@
 // Settings of Checkout, parsed once at start-up; a bad value stops it naming the variable.
 import { z } from 'zod';
-import { durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+import { durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
 
 export const checkoutConfigSchema = z.object({
   ...grpcServerEnv(50051, 8081),
   CHECKOUT_DATABASE_URL: postgresUrl,
-  DATABASE_MAX_CONNECTIONS: positiveInt(10),
-  DATABASE_STATEMENT_TIMEOUT: durationMs('5s'),
+  ...postgresPoolEnv,
   TLS_CA_FILE: z.string().default('certs/ca.crt'),
   LOMS_ADDR: z.string().default('localhost:50052'),
   LOMS_TIMEOUT: durationMs('2s'),

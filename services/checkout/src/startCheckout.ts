@@ -25,8 +25,8 @@ export interface CheckoutHandle {
 export async function startCheckout(config: CheckoutConfig, logger: Logger): Promise<CheckoutHandle> {
   const db = createDatabase({
     connectionString: config.CHECKOUT_DATABASE_URL,
-    maxConnections: config.DATABASE_MAX_CONNECTIONS,
-    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT,
+    maxConnections: config.DB_POOL_MAX,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'checkout',
   });

@@ -1,12 +1,11 @@
 // Every LOMS setting, from the environment, validated once at start.
 import { z } from 'zod';
-import { boolFlag, durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+import { boolFlag, durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
 
 export const lomsConfigSchema = z.object({
   ...grpcServerEnv(50052, 8082),
   LOMS_DATABASE_URL: postgresUrl,
-  DB_POOL_MAX: positiveInt(10),
-  DB_STATEMENT_TIMEOUT: durationMs('5s'),
+  ...postgresPoolEnv,
   ORDER_PAYMENT_TIMEOUT: durationMs('10m'),
   CANCELLER_ENABLED: boolFlag(true),
   CANCELLER_INTERVAL: durationMs('1s'),

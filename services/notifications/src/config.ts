@@ -1,12 +1,11 @@
 // Every environment variable of Notifications, validated once at start-up.
-import { durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl } from '@shop/platform';
+import { durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
 import { z } from 'zod';
 
 export const notificationsConfigSchema = z.object({
   ...grpcServerEnv(50053, 8083),
   NOTIFICATIONS_DATABASE_URL: postgresUrl,
-  DB_MAX_CONNECTIONS: positiveInt(10),
-  DB_STATEMENT_TIMEOUT: durationMs('5s'),
+  ...postgresPoolEnv,
   DB_CHECK_INTERVAL: durationMs('2s'),
   KAFKA_BROKERS: kafkaBrokers,
   KAFKA_CLIENT_ID: z.string().min(1).default('notifications'),

@@ -33,7 +33,7 @@ export async function startNotifications(
   const metrics = createNotificationsMetrics();
   const db = createDatabase({
     connectionString: config.NOTIFICATIONS_DATABASE_URL,
-    maxConnections: config.DB_MAX_CONNECTIONS,
+    maxConnections: config.DB_POOL_MAX,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'notifications',

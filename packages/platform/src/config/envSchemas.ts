@@ -39,3 +39,9 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
 });
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
+
+/** The PostgreSQL pool of a service: its size and the longest any one statement may run. */
+export const postgresPoolEnv = {
+  DB_POOL_MAX: positiveInt(10),
+  DB_STATEMENT_TIMEOUT: durationMs('5s'),
+};

@@ -1,0 +1,119 @@
+// Samples memory (VmRSS) and CPU time (utime + stime) of processes from /proc while a load runs.
+import fs from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux we run on. */
+const ticksPerSecond = 100;
+
+export interface ResourceFigures {
+  /** Highest resident set seen while sampling, in MB. */
+  peakRssMb: number;
+  /** CPU used over the sampled window, in % of one core. */
+  cpuPercent: number;
+}
+
+export interface SampledGroup {
+  name: string;
+  /** The pids to add up; called at every sample (PostgreSQL starts backends as it goes). */
+  pids: () => number[];
+}
+
+function readCpuTicks(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function readRssKb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The postmaster and every process it started (backends, WAL writer, checkpointer...). */
+export function postgresPids(dataDir: string): number[] {
+  let postmaster: number;
+  try {
+    postmaster = Number(fs.readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]);
+  } catch {
+    return [];
+  }
+  const pids = [postmaster];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(entry));
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return pids;
+}
+
+/** Starts sampling every `intervalMs`; `stop()` returns the figures of each group. */
+export function sampleResources(groups: SampledGroup[], intervalMs = 500): { stop(): Record<string, ResourceFigures> } {
+  const startedAt = performance.now();
+  const state = groups.map((g) => {
+    const pids = g.pids();
+    const firstTicks = new Map(pids.map((pid) => [pid, readCpuTicks(pid)]));
+    return { group: g, firstTicks, lastTicks: new Map(firstTicks), peakRssKb: pids.reduce((sum, pid) => sum + readRssKb(pid), 0) };
+  });
+  const sample = () => {
+    for (const s of state) {
+      let rss = 0;
+      for (const pid of s.group.pids()) {
+        rss += readRssKb(pid);
+        const ticks = readCpuTicks(pid);
+        if (!s.firstTicks.has(pid)) s.firstTicks.set(pid, 0);
+        if (ticks > 0) s.lastTicks.set(pid, ticks);
+      }
+      s.peakRssKb = Math.max(s.peakRssKb, rss);
+    }
+  };
+  const timer = setInterval(sample, intervalMs);
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      const seconds = (performance.now() - startedAt) / 1000;
+      const figures: Record<string, ResourceFigures> = {};
+      for (const s of state) {
+        let ticks = 0;
+        for (const [pid, last] of s.lastTicks) ticks += last - (s.firstTicks.get(pid) ?? 0);
+        figures[s.group.name] = {
+          peakRssMb: Math.round(s.peakRssKb / 102.4) / 10,
+          cpuPercent: Math.round((ticks / ticksPerSecond / seconds) * 1000) / 10,
+        };
+      }
+      return figures;
+    },
+  };
+}
+
+/** This process (the load generator), from Node's own counters. */
+export function sampleSelf(): { stop(): ResourceFigures } {
+  const start = process.cpuUsage();
+  const startedAt = performance.now();
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 500);
+  return {
+    stop() {
+      clearInterval(timer);
+      const used = process.cpuUsage(start);
+      const seconds = (performance.now() - startedAt) / 1000;
+      return {
+        peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 1024 / 102.4) / 10,
+        cpuPercent: Math.round(((used.user + used.system) / 1e6 / seconds) * 1000) / 10,
+      };
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// `make bench [SCENARIO=name]`: starts a throwaway PostgreSQL and broker, runs the scenarios against the
+// services as child processes, prints a summary and writes docs/benchmarks.md (full runs) and JSON results.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as prettier from 'prettier';
+import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { startBenchInfrastructure } from './infra/benchInfrastructure';
+import { assertPgbench } from './infra/pgbench';
+import { describeMachine } from './report/machine';
+import { renderBenchmarks, renderSummary } from './report/renderBenchmarks';
+import { cancellerScenario } from './scenarios/canceller';
+import { ceilingScenario } from './scenarios/ceiling';
+import { createOrderScenario } from './scenarios/createOrder';
+import { hotSkuScenario } from './scenarios/hotSku';
+import { lifecycleScenario } from './scenarios/lifecycle';
+import { purchaseScenario } from './scenarios/purchase';
+import type { BenchContext, BenchTiming, Scenario, ScenarioResult } from './scenarios/scenarioKit';
+
+const scenarios: Record<string, Scenario> = {
+  'create-order': createOrderScenario,
+  'hot-sku': hotSkuScenario,
+  purchase: purchaseScenario,
+  lifecycle: lifecycleScenario,
+  canceller: cancellerScenario,
+  ceiling: ceilingScenario,
+};
+/** In a full run the ceiling is measured inside create-order and hot-sku, beside the service. */
+const fullRun = ['create-order', 'hot-sku', 'purchase', 'lifecycle', 'canceller'];
+
+function parseArgs(argv: string[]): { only: string | undefined; timing: BenchTiming; renderOnly: boolean } {
+  let only: string | undefined;
+  let renderOnly = false;
+  let seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--scenario') only = argv[++i];
+    else if (argv[i] === '--seconds') seconds = Number(argv[++i]);
+    else if (argv[i] === '--render-only') renderOnly = true;
+    else
+      throw new Error(
+        `unknown argument ${argv[i]}; usage: bench/runAll.ts [--scenario ${Object.keys(scenarios).join('|')}] [--seconds N] [--render-only]`,
+      );
+  }
+  if (only !== undefined && !(only in scenarios)) throw new Error(`unknown scenario ${only}; one of ${Object.keys(scenarios).join(', ')}`);
+  if (!(seconds >= 1 && seconds <= 60)) throw new Error('--seconds must be between 1 and 60');
+  return { only, renderOnly, timing: { warmupMs: Math.min(3_000, seconds * 300), durationMs: seconds * 1000, maxCalls: 200_000 } };
+}
+
+function failedScenario(name: string, message: string): ScenarioResult {
+  return {
+    name,
+    title: `${name}: failed`,
+    tables: [],
+    resources: {},
+    verdicts: [{ scenario: name, what: 'scenario ran', measured: 'failed', target: 'ran', met: false }],
+    notes: ['The scenario failed:', '```\n' + message.slice(0, 3000) + '\n```'],
+    raw: { error: message },
+  };
+}
+
+/** The JSON as the repository's Prettier settings print it, so that `make lint` stays clean after a run. */
+async function formatJson(file: string, value: unknown): Promise<string> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(JSON.stringify(value), { ...options, parser: 'json' });
+}
+
+const analysisFile = path.join(__dirname, 'report', 'analysis.md');
+
+/** Rewrites docs/benchmarks.md from the last full run's JSON, e.g. after editing bench/report/analysis.md. */
+function renderOnly(root: string): void {
+  const last = JSON.parse(fs.readFileSync(path.join(root, 'bench', 'results', 'latest.json'), 'utf8')) as Omit<
+    Parameters<typeof renderBenchmarks>[0],
+    'analysis'
+  >;
+  fs.writeFileSync(
+    path.join(root, 'docs', 'benchmarks.md'),
+    renderBenchmarks({ ...last, analysis: fs.readFileSync(analysisFile, 'utf8') }),
+  );
+  process.stdout.write(`${renderSummary(last.results)}\n`);
+}
+
+async function main(): Promise<void> {
+  const { only, timing, renderOnly: render } = parseArgs(process.argv.slice(2));
+  const root = repoRoot();
+  if (render) return renderOnly(root);
+  const say = (line: string) => process.stdout.write(`bench | ${line}\n`);
+  assertPgbench();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const started = Date.now();
+  const infra = await startBenchInfrastructure(root, say);
+  const results: ScenarioResult[] = [];
+  let machine;
+  try {
+    machine = await describeMachine(infra, root);
+    const ctx: BenchContext = { root, infra, timing, workDir, say };
+    for (const name of only ? [only] : fullRun) {
+      const scenario = scenarios[name];
+      if (!scenario) continue;
+      say(`--- scenario ${name}`);
+      try {
+        results.push(await scenario(ctx));
+      } catch (err) {
+        // One broken scenario (a service that crashes) must not cost the others' numbers.
+        const message = err instanceof Error ? err.message : String(err);
+        say(`scenario ${name} failed: ${message}`);
+        results.push(failedScenario(name, message));
+      }
+    }
+  } finally {
+    await infra.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  process.stdout.write(`\n${renderSummary(results)}\n`);
+  const resultsDir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const json = path.join(resultsDir, only ? `${only}.json` : 'latest.json');
+  fs.writeFileSync(json, await formatJson(json, { machine, timing, minutes, results }));
+  say(`results: ${path.relative(root, json)}`);
+  if (!only) {
+    const doc = path.join(root, 'docs', 'benchmarks.md');
+    fs.writeFileSync(doc, renderBenchmarks({ machine, timing, minutes, results, analysis: fs.readFileSync(analysisFile, 'utf8') }));
+    say(`wrote ${path.relative(root, doc)} (${minutes.toFixed(1)} min)`);
+  } else {
+    say(`docs/benchmarks.md is written by full runs only (make bench); ${minutes.toFixed(1)} min`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

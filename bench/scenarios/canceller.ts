@@ -1,0 +1,117 @@
+// canceller: 100,000 unpaid orders reach their deadline at one instant; how long until LOMS' timeout
+// canceller has cancelled them all and the relay has published every CANCELLED event.
+import { Client } from 'pg';
+import { postgresPids, sampleResources } from '../infra/resourceSampler';
+import { seedStock, seedUnpaidOrders } from '../infra/seedBenchData';
+import { startService } from '../infra/serviceProcess';
+import { checkStock } from '../infra/stockInvariants';
+import { type BenchContext, type ScenarioResult } from './scenarioKit';
+
+const orders = 100_000;
+const timeoutMs = 180_000;
+
+export async function cancellerScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const url = await ctx.infra.freshDatabase('loms', 'canceller');
+  await seedStock(url);
+  ctx.say(`canceller: seeding ${orders.toLocaleString('en-US')} unpaid orders with their reservations`);
+  await seedUnpaidOrders(url, orders);
+  const loms = await startService({
+    name: 'loms',
+    root: ctx.root,
+    env: { LOMS_DATABASE_URL: url, KAFKA_BROKERS: ctx.infra.brokers.join(','), ORDER_STATUS_TOPIC: `bench.canceller.${Date.now()}` },
+    say: ctx.say,
+  });
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  const count = async (sql: string) => Number((await db.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+  let cancelledAfter: number | undefined;
+  let publishedAfter: number | undefined;
+  let sampler;
+  try {
+    sampler = sampleResources([
+      { name: 'loms', pids: () => [loms.pid] },
+      { name: 'postgres', pids: () => postgresPids(ctx.infra.dataDir) },
+    ]);
+    await db.query("UPDATE orders SET payment_deadline = now() WHERE status = 'AWAITING_PAYMENT'");
+    const t0 = performance.now();
+    let last = 0;
+    while (performance.now() - t0 < timeoutMs) {
+      const awaiting = await count("SELECT count(*) AS n FROM orders WHERE status = 'AWAITING_PAYMENT'");
+      const unpublished = await count('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
+      const elapsed = (performance.now() - t0) / 1000;
+      if (awaiting === 0) cancelledAfter ??= elapsed;
+      if (awaiting === 0 && unpublished === 0) {
+        publishedAfter = elapsed;
+        break;
+      }
+      if (elapsed - last >= 5) {
+        last = elapsed;
+        ctx.say(
+          `canceller: ${elapsed.toFixed(0)}s ${(orders - awaiting).toLocaleString('en-US')} cancelled, ${unpublished.toLocaleString('en-US')} events unpublished`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await db.end();
+    await loms.stop();
+  }
+  const resources = sampler.stop();
+  const events = await (async () => {
+    const c = new Client({ connectionString: url });
+    await c.connect();
+    try {
+      const { rows } = await c.query<{ n: string; published: string }>(
+        "SELECT count(*) AS n, count(published_at) AS published FROM outbox WHERE status = 'CANCELLED'",
+      );
+      return { cancelledEvents: Number(rows[0]?.n ?? 0), published: Number(rows[0]?.published ?? 0) };
+    } finally {
+      await c.end();
+    }
+  })();
+  const stock = await checkStock(url);
+  const total = publishedAfter ?? Infinity;
+  const show = (s: number | undefined) => (s === undefined ? `not within ${timeoutMs / 1000} s` : `${s.toFixed(1)} s`);
+  return {
+    name: 'canceller',
+    title: `canceller: ${orders.toLocaleString('en-US')} orders past their deadline at once`,
+    tables: [
+      {
+        caption:
+          'From the moment every deadline passes (one UPDATE) until the state is reached; LOMS defaults: CANCELLER_INTERVAL 1s, CANCELLER_BATCH_SIZE 500, OUTBOX_BATCH_SIZE 500.',
+        headers: [
+          'orders',
+          'all cancelled after',
+          'all CANCELLED events published after',
+          'orders cancelled/s',
+          'CANCELLED events',
+          'published',
+          'stock balanced',
+        ],
+        rows: [
+          [
+            orders.toLocaleString('en-US'),
+            show(cancelledAfter),
+            show(publishedAfter),
+            cancelledAfter ? Math.round(orders / cancelledAfter).toLocaleString('en-US') : '-',
+            events.cancelledEvents.toLocaleString('en-US'),
+            events.published.toLocaleString('en-US'),
+            stock.ok ? 'yes' : `no (${stock.oversoldRows} oversold, ${stock.unbalancedRows} unbalanced rows)`,
+          ],
+        ],
+      },
+    ],
+    resources,
+    verdicts: [
+      {
+        scenario: 'canceller',
+        what: `${orders.toLocaleString('en-US')} expired orders cancelled and published`,
+        measured: show(publishedAfter),
+        target: '<= 60 s',
+        met: total <= 60,
+      },
+    ],
+    notes: [],
+    raw: { cancelledAfter, publishedAfter, events, stock },
+  };
+}

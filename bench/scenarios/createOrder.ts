@@ -1,0 +1,237 @@
+// create-order: CreateOrder of 3 random SKUs out of 10,000 x 2 warehouses at 1, 16 and 64 in flight,
+// each point beside pgbench running the same statement at the same concurrency (the ceiling).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { lomsBenchClient } from '../loadgen/benchClients';
+import type { LoadResult } from '../loadgen/runLoad';
+import { summariseCpuProfile, type ProfileSummary } from '../infra/cpuProfile';
+import { runPgbench, type PgbenchMode } from '../infra/pgbench';
+import { seedStock } from '../infra/seedBenchData';
+import { startService, type RunningService } from '../infra/serviceProcess';
+import { checkStock } from '../infra/stockInvariants';
+import { createOrderScript, scriptFiles, skuRanges } from '../sql/ceilingScripts';
+import {
+  fmt,
+  latencyCells,
+  measuredLoad,
+  mergeResources,
+  randomOrderItems,
+  uniqueUser,
+  type BenchContext,
+  type ScenarioResult,
+  type Table,
+} from './scenarioKit';
+
+export const concurrencies = [1, 16, 64] as const;
+
+export interface CeilingPoint {
+  concurrency: number;
+  prepared: LoadResult;
+  extended: LoadResult;
+}
+
+/** pgbench with the CreateOrder script at one concurrency, both protocols. */
+export async function createOrderCeiling(ctx: BenchContext, database: string, concurrency: number): Promise<CeilingPoint> {
+  if (fs.readFileSync(scriptFiles.createOrder, 'utf8') !== createOrderScript) throw new Error(`${scriptFiles.createOrder} is stale`);
+  const run = (mode: PgbenchMode) =>
+    runPgbench({
+      label: `ceiling create-order ${concurrency} clients -M ${mode}`,
+      script: scriptFiles.createOrder,
+      database,
+      clients: concurrency,
+      mode,
+      ...ctx.timing,
+      env: ctx.infra.pgbenchEnv,
+      say: ctx.say,
+    });
+  return { concurrency, prepared: await run('prepared'), extended: await run('extended') };
+}
+
+const lomsEnv = (ctx: BenchContext, url: string, relay: boolean) => ({
+  LOMS_DATABASE_URL: url,
+  KAFKA_BROKERS: ctx.infra.brokers.join(','),
+  ORDER_STATUS_TOPIC: `bench.create-order.${Date.now()}`,
+  OUTBOX_RELAY_ENABLED: String(relay),
+});
+
+async function loadCreateOrder(ctx: BenchContext, loms: RunningService, concurrency: number, label: string) {
+  const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+  try {
+    return await measuredLoad(ctx, [loms], {
+      label,
+      concurrency,
+      operation: async (_, seq) => {
+        await client.call((c) => c.createOrder, { userId: uniqueUser(seq), items: randomOrderItems(skuRanges), idempotencyKey: '' });
+      },
+    });
+  } finally {
+    client.close();
+  }
+}
+
+export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const url = await ctx.infra.freshDatabase('loms', 'create_order');
+  await seedStock(url);
+  const database = new URL(url).pathname.slice(1);
+  const resources = {};
+  const points: { concurrency: number; service: LoadResult; ceiling: CeilingPoint }[] = [];
+
+  let loms = await startService({ name: 'loms', root: ctx.root, env: lomsEnv(ctx, url, false), say: ctx.say });
+  try {
+    for (const concurrency of concurrencies) {
+      const ceiling = await createOrderCeiling(ctx, database, concurrency);
+      const measured = await loadCreateOrder(ctx, loms, concurrency, `create-order ${concurrency} in flight`);
+      mergeResources(resources, measured.resources);
+      points.push({ concurrency, service: measured.load, ceiling });
+    }
+  } finally {
+    await loms.stop();
+  }
+
+  // The same load with the outbox relay publishing every event, as LOMS runs by default. The events of the
+  // points above (and pgbench's) are marked published first: the row measures keeping up, not a backlog.
+  await markOutboxPublished(url);
+  loms = await startService({ name: 'loms', root: ctx.root, env: lomsEnv(ctx, url, true), say: ctx.say });
+  let withRelay;
+  try {
+    withRelay = await loadCreateOrder(ctx, loms, 16, 'create-order 16 in flight, relay on');
+    mergeResources(resources, withRelay.resources);
+  } finally {
+    await loms.stop();
+  }
+
+  const profile = await profileCreateOrder(ctx, url);
+  const stock = await checkStock(url);
+
+  const at16 = points.find((p) => p.concurrency === 16);
+  const ratio16 = at16 ? at16.service.throughput / at16.ceiling.prepared.throughput : 0;
+  return {
+    name: 'create-order',
+    title: 'create-order: CreateOrder, 3 random SKUs of 10,000 x 2 warehouses',
+    tables: [
+      {
+        caption: 'LOMS over TLS gRPC (relay off) against pgbench running the same statement at the same concurrency. Latency in ms.',
+        headers: [
+          'in flight',
+          'orders/s',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'errors',
+          'pgbench -M prepared tps',
+          'pgbench p99',
+          'ratio',
+          'pgbench -M extended tps',
+          'ratio to extended',
+        ],
+        rows: points.map((p) => [
+          String(p.concurrency),
+          fmt.rate(p.service.throughput),
+          ...latencyCells(p.service),
+          String(p.service.errors),
+          fmt.rate(p.ceiling.prepared.throughput),
+          fmt.ms(p.ceiling.prepared.p99Ms),
+          fmt.pct(p.service.throughput / p.ceiling.prepared.throughput),
+          fmt.rate(p.ceiling.extended.throughput),
+          fmt.pct(p.service.throughput / p.ceiling.extended.throughput),
+        ]),
+      },
+      {
+        caption:
+          'The 16-in-flight point again with the outbox relay publishing every AWAITING_PAYMENT event to the broker (LOMS as deployed).',
+        headers: ['in flight', 'orders/s', 'p50', 'p90', 'p99', 'max', 'errors', 'ratio to pgbench -M prepared at 16'],
+        rows: [
+          [
+            '16',
+            fmt.rate(withRelay.load.throughput),
+            ...latencyCells(withRelay.load),
+            String(withRelay.load.errors),
+            at16 ? fmt.pct(withRelay.load.throughput / at16.ceiling.prepared.throughput) : '-',
+          ],
+        ],
+      },
+      ...profileTables(profile),
+    ],
+    resources,
+    verdicts: [
+      {
+        scenario: 'create-order',
+        what: 'orders/s at 16 in flight vs pgbench ceiling',
+        measured: fmt.pct(ratio16),
+        target: '>= 50%',
+        met: ratio16 >= 0.5,
+      },
+      {
+        scenario: 'create-order',
+        what: 'p99 at 16 in flight',
+        measured: `${fmt.ms(at16?.service.p99Ms ?? 0)} ms`,
+        target: '< 25 ms',
+        met: (at16?.service.p99Ms ?? Infinity) < 25,
+      },
+    ],
+    notes: [
+      `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} rows whose reserved units differ from their reservations.`,
+    ],
+    raw: { points, withRelay: withRelay.load, profile, stock },
+  };
+}
+
+async function markOutboxPublished(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('UPDATE outbox SET published_at = now() WHERE published_at IS NULL');
+  } finally {
+    await client.end();
+  }
+}
+
+/** One 16-in-flight run of a LOMS started with --cpu-prof, not measured (profiling slows it down). */
+async function profileCreateOrder(ctx: BenchContext, url: string): Promise<ProfileSummary | undefined> {
+  const dir = path.join(ctx.workDir, 'profile');
+  fs.mkdirSync(dir, { recursive: true });
+  const loms = await startService({
+    name: 'loms',
+    root: ctx.root,
+    env: lomsEnv(ctx, url, false),
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+    say: ctx.say,
+  });
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+  let window;
+  try {
+    const fromUs = monotonicUs() + ctx.timing.warmupMs * 1000;
+    await loadCreateOrder(ctx, loms, 16, 'create-order 16 in flight, LOMS under --cpu-prof');
+    window = { fromUs, toUs: monotonicUs() };
+  } finally {
+    await loms.stop();
+  }
+  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) {
+    ctx.say('no CPU profile was written');
+    return undefined;
+  }
+  const kept = path.join(ctx.root, 'bench', 'results', 'loms-create-order.cpuprofile');
+  fs.mkdirSync(path.dirname(kept), { recursive: true });
+  fs.copyFileSync(path.join(dir, file), kept);
+  return summariseCpuProfile(kept, window);
+}
+
+/** Where LOMS' busy CPU went, by area and by function. */
+export function profileTables(profile: ProfileSummary | undefined): Table[] {
+  if (!profile) return [{ caption: 'No CPU profile was written.', headers: [], rows: [] }];
+  return [
+    {
+      caption: `Where LOMS' CPU goes at 16 in flight (node --cpu-prof, load window only, ${fmt.pct(profile.busyShare)} of samples busy; shares of busy samples; the profile is kept in bench/results/loms-create-order.cpuprofile).`,
+      headers: ['area', 'share of busy CPU'],
+      rows: profile.areas.slice(0, 10).map((a) => [a.area, fmt.pct(a.share)]),
+    },
+    {
+      caption: 'Its hottest functions by self time.',
+      headers: ['function', 'share of busy CPU'],
+      rows: profile.functions.slice(0, 10).map((f) => [`\`${f.name.replace(/`/g, '')}\``, fmt.pct(f.share)]),
+    },
+  ];
+}

@@ -1,0 +1,183 @@
+// lifecycle: create -> pay and create -> cancel, half and half, with the outbox relay and Notifications
+// running: status events per second through Kafka and the delay from a status change to its notification.
+import path from 'node:path';
+import { Client } from 'pg';
+import { lomsBenchClient } from '../loadgen/benchClients';
+import { seedStock } from '../infra/seedBenchData';
+import { startService, type RunningService } from '../infra/serviceProcess';
+import { checkStock } from '../infra/stockInvariants';
+import { skuRanges } from '../sql/ceilingScripts';
+import { fmt, latencyCells, measuredLoad, randomOrderItems, uniqueUser, type BenchContext, type ScenarioResult } from './scenarioKit';
+
+const concurrency = 16;
+
+async function query<R>(url: string, text: string, values: unknown[] = []): Promise<R> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows[0] as R;
+  } finally {
+    await client.end();
+  }
+}
+
+interface Delays {
+  n: string;
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+}
+const delayColumns = (expr: string) =>
+  `count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})::float8 AS p50,
+   percentile_cont(0.99) WITHIN GROUP (ORDER BY ${expr})::float8 AS p99, max(${expr})::float8 AS max`;
+const ms = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) * 1000`;
+
+export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const lomsUrl = await ctx.infra.freshDatabase('loms', 'lifecycle');
+  const notificationsUrl = await ctx.infra.freshDatabase('notifications', 'lifecycle');
+  await seedStock(lomsUrl);
+  const shared = { KAFKA_BROKERS: ctx.infra.brokers.join(','), ORDER_STATUS_TOPIC: `bench.lifecycle.${Date.now()}` };
+  const started: RunningService[] = [];
+  let measured;
+  let drained = { seconds: 0, complete: false };
+  try {
+    const notifications = await startService({
+      name: 'notifications',
+      root: ctx.root,
+      env: { ...shared, NOTIFICATIONS_DATABASE_URL: notificationsUrl },
+      say: ctx.say,
+    });
+    started.push(notifications);
+    const loms = await startService({ name: 'loms', root: ctx.root, env: { ...shared, LOMS_DATABASE_URL: lomsUrl }, say: ctx.say });
+    started.push(loms);
+    const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+    try {
+      measured = await measuredLoad(ctx, [loms, notifications], {
+        label: `lifecycle ${concurrency} in flight`,
+        concurrency,
+        operation: async (_, seq) => {
+          const { orderId } = await client.call((c) => c.createOrder, {
+            userId: uniqueUser(seq),
+            items: randomOrderItems(skuRanges),
+            idempotencyKey: '',
+          });
+          if (seq % 2 === 0) await client.call((c) => c.orderPayed, { orderId });
+          else await client.call((c) => c.cancelOrder, { orderId });
+        },
+      });
+    } finally {
+      client.close();
+    }
+    drained = await waitForDrain(lomsUrl, notificationsUrl, 60_000);
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+  }
+
+  const load = measured.load;
+  const window = [new Date(load.windowStartMs), new Date(load.windowEndMs)];
+  const seconds = load.seconds;
+  const produced = await query<{ n: string }>(
+    lomsUrl,
+    'SELECT count(*) AS n FROM outbox WHERE occurred_at >= $1 AND occurred_at < $2',
+    window,
+  );
+  const published = await query<{ n: string }>(
+    lomsUrl,
+    'SELECT count(*) AS n FROM outbox WHERE published_at >= $1 AND published_at < $2',
+    window,
+  );
+  const relayDelay = await query<Delays>(
+    lomsUrl,
+    `SELECT ${delayColumns(ms('occurred_at', 'published_at'))} FROM outbox WHERE occurred_at >= $1 AND occurred_at < $2`,
+    window,
+  );
+  const recordDelay = await query<Delays>(
+    notificationsUrl,
+    `SELECT ${delayColumns(ms('occurred_at', 'created_at'))} FROM notifications WHERE occurred_at >= $1 AND occurred_at < $2`,
+    window,
+  );
+  const deliverDelay = await query<Delays>(
+    notificationsUrl,
+    `SELECT ${delayColumns(ms('occurred_at', 'delivered_at'))} FROM notifications WHERE occurred_at >= $1 AND occurred_at < $2`,
+    window,
+  );
+  const stock = await checkStock(lomsUrl);
+  const publishedPerSecond = Number(published.n) / seconds;
+  const p99 = recordDelay.p99 ?? Infinity;
+  const delayRow = (what: string, d: Delays) => [what, d.n, fmt.ms(d.p50 ?? 0), fmt.ms(d.p99 ?? 0), fmt.ms(d.max ?? 0)];
+
+  return {
+    name: 'lifecycle',
+    title: 'lifecycle: create -> pay / create -> cancel, relay and Notifications running',
+    tables: [
+      {
+        caption: `${concurrency} operations in flight, each CreateOrder then OrderPayed or CancelOrder (half each): 2 status events per operation. Latency of the operation (2 calls) in ms.`,
+        headers: [
+          'operations/s',
+          'p50',
+          'p90',
+          'p99',
+          'max',
+          'errors',
+          'events written/s',
+          'events published/s (relay)',
+          'backlog drained after load',
+        ],
+        rows: [
+          [
+            fmt.rate(load.throughput),
+            ...latencyCells(load),
+            String(load.errors),
+            fmt.rate(Number(produced.n) / seconds),
+            fmt.rate(publishedPerSecond),
+            drained.complete ? `${drained.seconds.toFixed(1)} s` : `not within ${drained.seconds.toFixed(0)} s`,
+          ],
+        ],
+      },
+      {
+        caption: 'From a status change (occurred_at, in the LOMS transaction) to ... in ms, events changed during the measured window.',
+        headers: ['to', 'events', 'p50', 'p99', 'max'],
+        rows: [
+          delayRow('published to Kafka (relay)', relayDelay),
+          delayRow('notification recorded', recordDelay),
+          delayRow('notification delivered (log channel)', deliverDelay),
+        ],
+      },
+    ],
+    resources: measured.resources,
+    verdicts: [
+      {
+        scenario: 'lifecycle',
+        what: 'status events/s through the relay',
+        measured: fmt.rate(publishedPerSecond),
+        target: '>= 2,000',
+        met: publishedPerSecond >= 2000,
+      },
+      {
+        scenario: 'lifecycle',
+        what: 'status change to notification p99',
+        measured: `${fmt.ms(p99)} ms`,
+        target: '< 500 ms',
+        met: p99 < 500,
+      },
+    ],
+    notes: [`Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows.`],
+    raw: { load, produced, published, relayDelay, recordDelay, deliverDelay, drained, stock },
+  };
+}
+
+/** Until every outbox row is published and recorded by Notifications. */
+async function waitForDrain(lomsUrl: string, notificationsUrl: string, timeoutMs: number): Promise<{ seconds: number; complete: boolean }> {
+  const started = Date.now();
+  for (;;) {
+    const outbox = await query<{ total: string; unpublished: string }>(
+      lomsUrl,
+      'SELECT count(*) AS total, count(*) FILTER (WHERE published_at IS NULL) AS unpublished FROM outbox',
+    );
+    const recorded = await query<{ n: string }>(notificationsUrl, 'SELECT count(*) AS n FROM notifications');
+    const seconds = (Date.now() - started) / 1000;
+    if (Number(outbox.unpublished) === 0 && Number(recorded.n) >= Number(outbox.total)) return { seconds, complete: true };
+    if (Date.now() - started > timeoutMs) return { seconds, complete: false };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,105 @@
+// purchase: AddToCart x3 + Purchase through Checkout, which calls ProductService (no limit, no latency)
+// and LOMS; one operation is those four calls for a user of its own.
+import path from 'node:path';
+import { checkoutBenchClient } from '../loadgen/benchClients';
+import type { LoadResult } from '../loadgen/runLoad';
+import { seedStock, writeCatalogue } from '../infra/seedBenchData';
+import { startService, type RunningService } from '../infra/serviceProcess';
+import { checkStock } from '../infra/stockInvariants';
+import { skuRanges } from '../sql/ceilingScripts';
+import {
+  fmt,
+  latencyCells,
+  measuredLoad,
+  mergeResources,
+  randomOrderItems,
+  uniqueUser,
+  type BenchContext,
+  type ScenarioResult,
+} from './scenarioKit';
+
+const purchaseConcurrencies = [1, 16] as const;
+
+export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResult> {
+  const lomsUrl = await ctx.infra.freshDatabase('loms', 'purchase');
+  const checkoutUrl = await ctx.infra.freshDatabase('checkout', 'purchase');
+  await seedStock(lomsUrl);
+  const brokers = ctx.infra.brokers.join(',');
+  const started: RunningService[] = [];
+  const resources = {};
+  const points: { concurrency: number; load: LoadResult }[] = [];
+  try {
+    const products = await startService({
+      name: 'products',
+      root: ctx.root,
+      env: { CATALOGUE_FILE: writeCatalogue(ctx.workDir), PRODUCTS_RATE_LIMIT_RPS: '0', PRODUCTS_LATENCY: '0ms' },
+      say: ctx.say,
+    });
+    started.push(products);
+    const loms = await startService({
+      name: 'loms',
+      root: ctx.root,
+      env: { LOMS_DATABASE_URL: lomsUrl, KAFKA_BROKERS: brokers, OUTBOX_RELAY_ENABLED: 'false' },
+      say: ctx.say,
+    });
+    started.push(loms);
+    const checkout = await startService({
+      name: 'checkout',
+      root: ctx.root,
+      env: {
+        CHECKOUT_DATABASE_URL: checkoutUrl,
+        LOMS_ADDR: loms.grpcAddress,
+        PRODUCTS_ADDR: products.grpcAddress,
+        PRODUCTS_RATE_LIMIT_RPS: '0',
+      },
+      say: ctx.say,
+    });
+    started.push(checkout);
+    const client = checkoutBenchClient(checkout.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+    try {
+      for (const concurrency of purchaseConcurrencies) {
+        // Users of earlier points must not be reused: their carts were bought, but keep them apart anyway.
+        const userBase = concurrency * 10_000_000;
+        const measured = await measuredLoad(ctx, [checkout, loms, products], {
+          label: `purchase ${concurrency} in flight`,
+          concurrency,
+          operation: async (_, seq) => {
+            const userId = userBase + uniqueUser(seq);
+            for (const item of randomOrderItems(skuRanges))
+              await client.call((c) => c.addToCart, { userId, sku: item.sku, count: item.count });
+            await client.call((c) => c.purchase, { userId, idempotencyKey: '' });
+          },
+        });
+        mergeResources(resources, measured.resources);
+        points.push({ concurrency, load: measured.load });
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+  }
+  const stock = await checkStock(lomsUrl);
+  return {
+    name: 'purchase',
+    title: 'purchase: AddToCart x3 + Purchase through Checkout',
+    tables: [
+      {
+        caption:
+          'One operation = 3 AddToCart + 1 Purchase (4 gRPC calls to Checkout, which makes 3 Stocks + 1 CreateOrder calls to LOMS and, cache cold, GetProduct calls). Latency of the whole operation in ms.',
+        headers: ['in flight', 'purchases/s', 'Checkout calls/s', 'p50', 'p90', 'p99', 'max', 'errors'],
+        rows: points.map((p) => [
+          String(p.concurrency),
+          fmt.rate(p.load.throughput),
+          fmt.rate(p.load.throughput * 4),
+          ...latencyCells(p.load),
+          String(p.load.errors),
+        ]),
+      },
+    ],
+    resources,
+    verdicts: [],
+    notes: [`Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows.`],
+    raw: { points, stock },
+  };
+}

@@ -1,0 +1,92 @@
+// What every scenario gets (infrastructure, timing, output) and returns (tables, resources, verdicts).
+import { runLoad, type LoadOptions, type LoadResult } from '../loadgen/runLoad';
+import type { BenchInfrastructure } from '../infra/benchInfrastructure';
+import { postgresPids, sampleResources, sampleSelf, type ResourceFigures } from '../infra/resourceSampler';
+import type { RunningService } from '../infra/serviceProcess';
+
+export interface BenchTiming {
+  warmupMs: number;
+  durationMs: number;
+  /** Upper bound on calls of one measured point. */
+  maxCalls: number;
+}
+
+export interface BenchContext {
+  root: string;
+  infra: BenchInfrastructure;
+  timing: BenchTiming;
+  /** A scratch folder of this run (catalogue file, CPU profiles). */
+  workDir: string;
+  say(line: string): void;
+}
+
+export interface Table {
+  caption: string;
+  headers: string[];
+  rows: string[][];
+}
+
+export interface Verdict {
+  scenario: string;
+  what: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  tables: Table[];
+  /** Peak RSS and CPU per process group (service, postgres, load generator) over the scenario's load. */
+  resources: Record<string, ResourceFigures>;
+  verdicts: Verdict[];
+  notes: string[];
+  /** Every raw measurement, for the JSON output. */
+  raw: Record<string, unknown>;
+}
+
+export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
+
+/** Resource figures keep the worst (highest) value seen across the points of a scenario. */
+export function mergeResources(into: Record<string, ResourceFigures>, from: Record<string, ResourceFigures>): void {
+  for (const [name, f] of Object.entries(from)) {
+    const seen = into[name];
+    into[name] = seen ? { peakRssMb: Math.max(seen.peakRssMb, f.peakRssMb), cpuPercent: Math.max(seen.cpuPercent, f.cpuPercent) } : f;
+  }
+}
+
+/** Runs one load point while sampling the services, PostgreSQL and this process. */
+export async function measuredLoad(
+  ctx: BenchContext,
+  services: RunningService[],
+  options: Omit<LoadOptions, 'durationMs' | 'warmupMs' | 'maxCalls'> & Partial<BenchTiming>,
+): Promise<{ load: LoadResult; resources: Record<string, ResourceFigures> }> {
+  const sampler = sampleResources([
+    ...services.map((s) => ({ name: s.name, pids: () => [s.pid] })),
+    { name: 'postgres', pids: () => postgresPids(ctx.infra.dataDir) },
+  ]);
+  const self = sampleSelf();
+  const load = await runLoad({ ...ctx.timing, ...options });
+  const resources = { ...sampler.stop(), 'load generator': self.stop() };
+  const crashed = services.map((s) => s.failure()).find((f) => f !== undefined);
+  if (crashed) throw new Error(`${options.label}: ${crashed}`);
+  if (load.errors > 0) ctx.say(`${options.label}: ${load.errors} failed calls, the first: ${load.firstError ?? '?'}`);
+  return { load, resources };
+}
+
+export const fmt = {
+  rate: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)),
+  pct: (n: number) => `${Math.round(n * 100)}%`,
+};
+
+export const latencyCells = (r: LoadResult) => [fmt.ms(r.p50Ms), fmt.ms(r.p90Ms), fmt.ms(r.p99Ms), fmt.ms(r.maxMs)];
+
+/** A user id that no other operation of the run uses. */
+export const uniqueUser = (seq: number) => 1 + seq;
+
+/** Three distinct SKUs, one from each third of 1..10,000 (the pgbench script picks them the same way). */
+export function randomOrderItems(ranges: readonly [number, number][]): { sku: number; count: number }[] {
+  return ranges.map(([lo, hi]) => ({ sku: lo + Math.floor(Math.random() * (hi - lo + 1)), count: 1 }));
+}

@@ -1,0 +1,52 @@
+-- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: an order of 3 random distinct SKUs, one unit each.
+-- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent).
+\set s1 random(1, 3333)
+\set s2 random(3334, 6666)
+\set s3 random(6667, 10000)
+\set user_id random(1, 1000000)
+WITH requested AS (
+  SELECT r.sku, r.count FROM unnest(ARRAY[:s1::bigint, :s2::bigint, :s3::bigint]::bigint[], ARRAY[1, 1, 1]::bigint[]) AS r(sku, count)
+),
+locked AS (
+  SELECT s.sku, s.warehouse_id, s.total - s.reserved AS available
+  FROM stocks s
+  WHERE s.sku = ANY (ARRAY[:s1::bigint, :s2::bigint, :s3::bigint]::bigint[])
+  ORDER BY s.sku, s.warehouse_id
+  FOR UPDATE
+),
+shortages AS (
+  SELECT r.sku, r.count AS requested, COALESCE(SUM(l.available), 0)::bigint AS available
+  FROM requested r LEFT JOIN locked l ON l.sku = r.sku
+  GROUP BY r.sku, r.count
+  HAVING COALESCE(SUM(l.available), 0) < r.count
+),
+new_order AS (
+  INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline)
+  SELECT :user_id, CASE WHEN EXISTS (SELECT 1 FROM shortages) THEN 'FAILED' ELSE 'AWAITING_PAYMENT' END,
+         jsonb_build_array(jsonb_build_object('sku', :s1::bigint, 'count', 1), jsonb_build_object('sku', :s2::bigint, 'count', 1), jsonb_build_object('sku', :s3::bigint, 'count', 1))::jsonb, NULL,
+         (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'requested', requested, 'available', available) ORDER BY sku) FROM shortages),
+         now(), now(), (now() + interval '10 minutes')
+  ON CONFLICT (user_id, idempotency_key) DO NOTHING
+  RETURNING id, status, shortages
+),
+allocation AS (
+  SELECT l.sku, l.warehouse_id,
+         LEAST(l.available, r.count - (SUM(l.available) OVER (PARTITION BY l.sku ORDER BY l.warehouse_id) - l.available)) AS take
+  FROM locked l JOIN requested r ON r.sku = l.sku
+),
+reserved AS (
+  UPDATE stocks s SET reserved = s.reserved + a.take
+  FROM allocation a, new_order o
+  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0 AND s.sku = a.sku AND s.warehouse_id = a.warehouse_id
+  RETURNING s.sku
+),
+reservation_rows AS (
+  INSERT INTO reservations (order_id, sku, warehouse_id, count)
+  SELECT o.id, a.sku, a.warehouse_id, a.take FROM allocation a, new_order o
+  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
+),
+event AS (
+  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent)
+  SELECT gen_random_uuid(), o.id, :user_id, o.status, 'NEW', jsonb_build_array(jsonb_build_object('sku', :s1::bigint, 'count', 1), jsonb_build_object('sku', :s2::bigint, 'count', 1), jsonb_build_object('sku', :s3::bigint, 'count', 1))::jsonb, now(), NULL FROM new_order o
+)
+SELECT o.id, o.status, o.shortages FROM new_order o;
