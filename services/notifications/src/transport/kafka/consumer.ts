@@ -94,6 +94,8 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
+      // Partitions in parallel; within one (so within one order) messages stay in order.
+      partitionsConsumedConcurrently: 4,
       // kafkajs resolves a message's offset only after eachMessage resolves and commits resolved offsets after each batch.
       eachMessage: ({ topic, partition, message }) => handle(topic, partition, message),
     });
