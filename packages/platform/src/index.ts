@@ -15,3 +15,4 @@ export * from './metrics/serviceRegistry';
 export * from './metrics/grpcMetrics';
 export * from './metrics/poolMetrics';
 export * from './time/withTimeout';
+export * from './db/startDatabaseWatch';

@@ -5,6 +5,7 @@ import {
   grpcClientMetricsInterceptor,
   registerPoolMetrics,
   startAdminServer,
+  startDatabaseWatch,
   startGrpcServer,
   type Logger,
 } from '@shop/platform';
@@ -62,16 +63,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: { postgres: db.ping } });
 
   // Serving follows the database, which Checkout cannot work without; LOMS and products are per call.
-  const watchDatabase = async () =>
-    grpcServer.setServing(
-      await db.ping().then(
-        () => true,
-        () => false,
-      ),
-    );
-  await watchDatabase();
-  const databaseWatch = setInterval(() => void watchDatabase(), 5_000);
-  databaseWatch.unref();
+  const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: 2_000, onChange: grpcServer.setServing, logger });
   logger.info(
     { grpcPort: grpcServer.port, adminPort: admin.port, loms: config.LOMS_ADDR, products: config.PRODUCTS_ADDR },
     'checkout started',
@@ -81,7 +73,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     grpcPort: grpcServer.port,
     adminPort: admin.port,
     stop: async () => {
-      clearInterval(databaseWatch);
+      databaseWatch.stop();
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await admin.close();
       loms.close();

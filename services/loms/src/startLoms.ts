@@ -7,6 +7,7 @@ import {
   createServiceRegistry,
   registerPoolMetrics,
   startAdminServer,
+  startDatabaseWatch,
   startGrpcServer,
   type Logger,
   type Queryable,
@@ -86,7 +87,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
         },
       )
     : undefined;
-  const databaseWatch = watchDatabase(db.ping, grpcServer.setServing);
+  const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: 2_000, onChange: grpcServer.setServing, logger });
   logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
 
   return {
@@ -102,17 +103,4 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
       await db.close();
     },
   };
-}
-
-/** Health follows the database: NOT_SERVING while it does not answer. */
-function watchDatabase(ping: () => Promise<void>, setServing: (serving: boolean) => void): { stop(): void } {
-  const check = () =>
-    ping().then(
-      () => setServing(true),
-      () => setServing(false),
-    );
-  void check();
-  const timer = setInterval(check, 2_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
 }

@@ -1,5 +1,13 @@
 // Composition of Notifications: database, Kafka consumer, delivery worker, gRPC and admin servers.
-import { createDatabase, createKafka, registerPoolMetrics, startAdminServer, startGrpcServer, type Logger } from '@shop/platform';
+import {
+  createDatabase,
+  createKafka,
+  registerPoolMetrics,
+  startAdminServer,
+  startDatabaseWatch,
+  startGrpcServer,
+  type Logger,
+} from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { deliverDueNotifications, type DeliveryChannel } from './app/deliverDueNotifications';
 import { recordStatusChange } from './app/recordStatusChange';
@@ -11,7 +19,7 @@ import { notificationsStore } from './storage/notifications';
 import { listNotificationsHandler } from './transport/grpc/listNotifications';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
-import { startDatabaseWatch } from './workers/startDatabaseWatch';
+
 import { startDeliveryWorker } from './workers/startDeliveryWorker';
 
 export interface NotificationsHandle {

@@ -1,5 +1,5 @@
 // Pings the database on an interval and reports whether it answers, so gRPC health can follow it.
-import type { Logger } from '@shop/platform';
+import type { Logger } from '../logger';
 
 export function startDatabaseWatch(options: {
   ping: () => Promise<void>;
