@@ -1,7 +1,8 @@
 // OpenTelemetry tracing, started before anything else in a service (import it first in main.ts, and
 // import this file directly, not through the package index, so grpc-js and pg load after it).
-// Spans always exist, so logs carry trace ids and the outbox keeps each change's traceparent; they are
-// exported (OTLP, the standard OTEL_* variables) only when an endpoint or exporter is configured.
+// Every request has a trace context, so logs carry trace ids and the outbox keeps each change's
+// traceparent; spans are recorded and exported (OTLP, the standard OTEL_* variables, sampler included)
+// only when an endpoint or exporter is configured.
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -18,6 +19,9 @@ export function startTracing(serviceName: string, options: { kafkaConsumer?: boo
   const exporting =
     Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ||
     (env.OTEL_TRACES_EXPORTER !== undefined && env.OTEL_TRACES_EXPORTER !== 'none');
+  // Not exporting: spans need not record. Unsampled spans still carry real trace and span ids, which is
+  // all that log correlation and the outbox's traceparent use, at a fraction of the cost.
+  if (!exporting) env.OTEL_TRACES_SAMPLER ??= 'parentbased_always_off';
   const sdk = new NodeSDK({
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
     instrumentations: [
