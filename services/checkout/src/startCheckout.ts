@@ -8,6 +8,7 @@ import {
   startDatabaseWatch,
   startGrpcServer,
   type Logger,
+  grpcListenOptions,
 } from '@shop/platform';
 import { checkout } from '@shop/proto';
 import { createLomsClient } from './clients/lomsClient';
@@ -48,9 +49,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
   });
 
   const grpcServer = await startGrpcServer({
-    host: config.GRPC_HOST,
-    port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    ...grpcListenOptions(config),
     services: [
       {
         name: 'checkout.v1.CheckoutService',

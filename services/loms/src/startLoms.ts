@@ -11,6 +11,7 @@ import {
   startGrpcServer,
   type Logger,
   type Queryable,
+  grpcListenOptions,
 } from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { LomsConfig } from './config';
@@ -41,9 +42,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
   const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT, metrics);
 
   const grpcServer = await startGrpcServer({
-    host: config.GRPC_HOST,
-    port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    ...grpcListenOptions(config),
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) }],
     registry,
   });

@@ -7,6 +7,7 @@ import {
   startDatabaseWatch,
   startGrpcServer,
   type Logger,
+  grpcListenOptions,
 } from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { deliverDueNotifications, type DeliveryChannel } from './app/deliverDueNotifications';
@@ -101,9 +102,7 @@ export async function startNotifications(
   });
 
   const grpc = await startGrpcServer({
-    host: config.GRPC_HOST,
-    port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    ...grpcListenOptions(config),
     services: [
       {
         name: 'notifications.v1.NotificationsService',

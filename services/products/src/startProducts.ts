@@ -1,7 +1,7 @@
 // Builds and starts the local ProductService: catalogue, gRPC server (TLS, health, reflection), admin port.
 import path from 'node:path';
 import { Counter } from 'prom-client';
-import { startAdminServer, createServiceRegistry, startGrpcServer, type Logger } from '@shop/platform';
+import { startAdminServer, createServiceRegistry, startGrpcServer, type Logger, grpcListenOptions } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { ProductsConfig } from './config';
 import { readCatalogueFile } from './storage/catalogueFile';
@@ -28,9 +28,7 @@ export async function startProducts(config: ProductsConfig, logger: Logger): Pro
   let calls = 0;
 
   const grpcServer = await startGrpcServer({
-    host: config.GRPC_HOST,
-    port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    ...grpcListenOptions(config),
     services: [
       {
         name: 'product.v1.ProductService',

@@ -45,3 +45,22 @@ export const postgresPoolEnv = {
   DB_POOL_MAX: positiveInt(10),
   DB_STATEMENT_TIMEOUT: durationMs('5s'),
 };
+
+/** Where and how a gRPC server listens, from the settings of `grpcServerEnv`. */
+export function grpcListenOptions(config: {
+  GRPC_HOST: string;
+  GRPC_PORT: number;
+  TLS_CERT_FILE: string;
+  TLS_KEY_FILE: string;
+  GRPC_PLAINTEXT: boolean;
+}): {
+  host: string;
+  port: number;
+  tls: { certFile: string; keyFile: string; plaintext: boolean };
+} {
+  return {
+    host: config.GRPC_HOST,
+    port: config.GRPC_PORT,
+    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+  };
+}
