@@ -3,11 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@shop/platform';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { loadLomsConfig } from '../services/loms/src/config';
-import { startLoms, type LomsHandle } from '../services/loms/src/startLoms';
+import { startLomsTestServer, type LomsTestServer } from '../services/loms/test/integration/lomsTestServer';
 import { assertLocalTarget, lomsBenchClient } from './loadgen/benchClients';
 import { runLoad } from './loadgen/runLoad';
 import { runPgbench } from './infra/pgbench';
@@ -17,31 +15,18 @@ import { randomOrderItems } from './scenarios/scenarioKit';
 
 const root = repoRoot();
 let url: string;
-let loms: LomsHandle;
+let loms: LomsTestServer;
 
 beforeAll(async () => {
   url = await freshDatabase('loms');
   await seedStock(url);
-  loms = await startLoms(
-    loadLomsConfig({
-      LOMS_DATABASE_URL: url,
-      GRPC_HOST: '127.0.0.1',
-      GRPC_PORT: '0',
-      ADMIN_PORT: '0',
-      TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
-      TLS_KEY_FILE: path.join(root, 'certs/server.key'),
-      CANCELLER_ENABLED: 'false',
-      OUTBOX_RELAY_ENABLED: 'false',
-      SHUTDOWN_GRACE: '1s',
-    }),
-    createLogger('loms', 'silent'),
-  );
+  loms = await startLomsTestServer({}, url);
 });
 afterAll(() => loms?.stop());
 
 describe('the load generator', () => {
   it('drives CreateOrder over TLS with a fixed number in flight and reports throughput and ordered percentiles', async () => {
-    const client = lomsBenchClient(`localhost:${loms.grpcPort}`, path.join(root, 'certs/ca.crt'));
+    const client = lomsBenchClient(`localhost:${loms.handle.grpcPort}`, path.join(root, 'certs/ca.crt'));
     const lines: string[] = [];
     try {
       const result = await runLoad({
