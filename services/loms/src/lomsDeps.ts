@@ -38,6 +38,11 @@ export function lomsDeps(db: Database, paymentTimeoutMs: number, metrics?: LomsM
         }
         return outcome;
       },
+      async changeStatusIfUnchanged(event, settlement) {
+        const applied = await orders.changeStatusIfUnchanged(event, settlement);
+        if (applied) metrics?.statusChanged(event.previousStatus, event.status);
+        return applied;
+      },
     },
     stocks: stockRepository(db.pool),
     outbox: {

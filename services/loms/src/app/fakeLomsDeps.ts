@@ -8,6 +8,8 @@ export interface FakeLoms {
   written: { writtenOff: number[]; released: number[] };
   events: OrderStatusChanged[];
   setNow(date: Date): void;
+  /** Runs once, right before the next conditional status change: a concurrent writer getting there first. */
+  interleave(change: () => void): void;
 }
 
 export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
@@ -16,6 +18,7 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
   const events: OrderStatusChanged[] = [];
   let now = new Date('2026-01-01T00:00:00Z');
   let nextEvent = 0;
+  let interleaved: (() => void) | undefined;
   const tx = {};
   const notUsed = () => Promise.reject(new Error('not used by this use case'));
   const deps: LomsDeps = {
@@ -23,7 +26,16 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
     orders: {
       createReservingStock: notUsed,
       getById: async (_, id) => orders.get(id),
-      getByIdForUpdate: async (_, id) => orders.get(id),
+      async changeStatusIfUnchanged(event, settlement) {
+        interleaved?.();
+        interleaved = undefined;
+        const order = orders.get(event.orderId);
+        if (order?.status !== event.previousStatus) return false;
+        orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt });
+        (settlement === 'writeOff' ? written.writtenOff : written.released).push(order.id);
+        events.push(event);
+        return true;
+      },
       getByIdempotencyKey: async () => undefined,
       listByUser: notUsed,
       async setStatus(_, ids, status, at) {
@@ -48,7 +60,7 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
     traceparent: () => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     paymentTimeoutMs: 600_000,
   };
-  return { deps, orders, written, events, setNow: (d) => (now = d) };
+  return { deps, orders, written, events, setNow: (d) => (now = d), interleave: (change) => (interleaved = change) };
 }
 
 export function awaitingOrder(id: number, deadline: Date, status: StoredOrder['status'] = 'AWAITING_PAYMENT'): StoredOrder {

@@ -40,3 +40,20 @@ describe('payOrder', () => {
     expect(fake.events).toEqual([]);
   });
 });
+
+describe('payOrder racing another change', () => {
+  it('refuses the payment when the order was cancelled between reading and writing it, and writes nothing', async () => {
+    const fake = fakeLomsDeps([awaitingOrder(1, deadline)]);
+    fake.interleave(() => fake.orders.set(1, { ...awaitingOrder(1, deadline), status: 'CANCELLED' }));
+    await expect(payOrder(fake.deps, 1)).rejects.toBeInstanceOf(OrderStatusConflictError);
+    expect(fake.written).toEqual({ writtenOff: [], released: [] });
+    expect(fake.events).toEqual([]);
+  });
+
+  it('succeeds without a second write when a concurrent payment got there first', async () => {
+    const fake = fakeLomsDeps([awaitingOrder(1, deadline)]);
+    fake.interleave(() => fake.orders.set(1, { ...awaitingOrder(1, deadline), status: 'PAYED' }));
+    await payOrder(fake.deps, 1);
+    expect(fake.events).toEqual([]);
+  });
+});

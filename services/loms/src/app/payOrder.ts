@@ -1,28 +1,16 @@
-import { OrderNotFoundError, OrderStatusConflictError, PaymentDeadlinePassedError } from '../domain/errors';
+import { OrderStatusConflictError, PaymentDeadlinePassedError } from '../domain/errors';
 import { isPastDeadline, type OrderId } from '../domain/order';
 import { canTransition } from '../domain/orderStatus';
-import { statusChanged } from '../domain/statusChange';
+import { changeOrderStatus } from './changeOrderStatus';
 import type { LomsDeps } from './ports';
 
 export async function payOrder(deps: LomsDeps, orderId: OrderId): Promise<void> {
-  const expiredAt = await deps.inTransaction(async (tx) => {
-    const order = await deps.orders.getByIdForUpdate(tx, orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
-    if (order.status === 'PAYED') return undefined;
+  const expiredAt = await changeOrderStatus(deps, orderId, (order, now) => {
+    if (order.status === 'PAYED') return { kind: 'unchanged', result: undefined };
     if (!canTransition(order.status, 'PAYED')) throw new OrderStatusConflictError(orderId, order.status, 'PAYED');
-    const now = deps.now();
-    const ids = { eventId: deps.newEventId(), traceparent: deps.traceparent() };
-    if (isPastDeadline(order, now)) {
-      await deps.stocks.releaseReservations(tx, [orderId]);
-      await deps.orders.setStatus(tx, [orderId], 'CANCELLED', now);
-      await deps.outbox.add(tx, [statusChanged(order, 'CANCELLED', now, ids)]);
-      return order.paymentDeadline;
-    }
-    await deps.stocks.writeOffReservations(tx, [orderId]);
-    await deps.orders.setStatus(tx, [orderId], 'PAYED', now);
-    await deps.outbox.add(tx, [statusChanged(order, 'PAYED', now, ids)]);
-    return undefined;
+    if (isPastDeadline(order, now)) return { kind: 'change', to: 'CANCELLED', settlement: 'release', result: order.paymentDeadline };
+    return { kind: 'change', to: 'PAYED', settlement: 'writeOff', result: undefined };
   });
-  // Thrown after the commit: the late order stays cancelled.
+  // Thrown after the change is stored: the late order stays cancelled.
   if (expiredAt) throw new PaymentDeadlinePassedError(orderId, expiredAt);
 }

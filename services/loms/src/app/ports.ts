@@ -21,6 +21,9 @@ export type CreateOrderOutcome =
   | { kind: 'failed'; orderId: OrderId; shortages: StockShortage[] }
   | { kind: 'keyTaken' };
 
+/** What a status change does with the order's reserved units: take them out of stock, or give them back. */
+export type ReservationSettlement = 'writeOff' | 'release';
+
 export interface StoredOrder extends Order {
   shortages: StockShortage[] | undefined;
 }
@@ -29,7 +32,11 @@ export interface OrderRepository {
   /** Atomically: inserts the order and, when every item can be served, reserves its stock; writes its event. */
   createReservingStock(order: NewOrder): Promise<CreateOrderOutcome>;
   getById(q: Tx | undefined, id: OrderId): Promise<StoredOrder | undefined>;
-  getByIdForUpdate(tx: Tx, id: OrderId): Promise<StoredOrder | undefined>;
+  /**
+   * Atomically, if the order is still in `event.previousStatus`: moves it to `event.status`, settles its
+   * reservations and records the event. False, with nothing written, when its status changed first.
+   */
+  changeStatusIfUnchanged(event: OrderStatusChanged, settlement: ReservationSettlement): Promise<boolean>;
   getByIdempotencyKey(userId: UserId, key: string): Promise<StoredOrder | undefined>;
   listByUser(userId: UserId, beforeId: OrderId | undefined, limit: number): Promise<Order[]>;
   setStatus(tx: Tx, ids: OrderId[], status: OrderStatus, now: Date): Promise<void>;

@@ -1,10 +1,11 @@
-// The orders table: creation with reservation in one statement, reads, locks and status changes.
+// The orders table: creation with reservation and status changes in one statement each, reads and locks.
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
 import type { CreateOrderOutcome, NewOrder, OrderRepository, StoredOrder, Tx } from '../app/ports';
 import type { StockShortage } from '../domain/errors';
 import { createOrderStatement } from './createOrderStatement';
 import { orderColumns, toStoredOrder, type OrderRow } from './orderRows';
+import { statusChangeStatement } from './statusChangeStatement';
 
 export function orderRepository(pool: Pool): OrderRepository {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
@@ -44,8 +45,23 @@ export function orderRepository(pool: Pool): OrderRepository {
 
     getById: (tx, id) => one(tx, 'loms_order_by_id', `SELECT ${orderColumns} FROM orders WHERE id = $1`, [id]),
 
-    getByIdForUpdate: (tx, id) =>
-      one(tx, 'loms_order_by_id_for_update', `SELECT ${orderColumns} FROM orders WHERE id = $1 FOR UPDATE`, [id]),
+    async changeStatusIfUnchanged(event, settlement) {
+      const { rowCount } = await pool.query({
+        name: 'loms_change_order_status',
+        text: statusChangeStatement,
+        values: [
+          event.orderId,
+          event.previousStatus,
+          event.status,
+          event.occurredAt,
+          settlement === 'writeOff',
+          event.eventId,
+          JSON.stringify(event.items),
+          event.traceparent ?? null,
+        ],
+      });
+      return rowCount === 1;
+    },
 
     getByIdempotencyKey: (userId, key) =>
       one(undefined, 'loms_order_by_key', `SELECT ${orderColumns} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]),

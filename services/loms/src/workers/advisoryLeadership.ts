@@ -9,36 +9,49 @@ export interface Leadership {
 }
 
 export function advisoryLeadership(pool: Pool, lockKey: number): Leadership {
-  let holder: PoolClient | undefined;
-  const drop = (client: PoolClient, broken: boolean) => {
-    if (holder === client) holder = undefined;
-    client.release(broken);
+  let holder: { client: PoolClient; drop: (broken: boolean) => void } | undefined;
+
+  /** Gives the client back to the pool once, whichever of an error event or a failed query comes first. */
+  const dropper = (client: PoolClient) => {
+    let dropped = false;
+    const drop = (broken: boolean) => {
+      if (dropped) return;
+      dropped = true;
+      if (holder?.client === client) holder = undefined;
+      // The pool keeps the client: a listener left on it would pile up, one per attempt.
+      client.off('error', onError);
+      client.release(broken);
+    };
+    const onError = () => drop(true);
+    client.on('error', onError);
+    return drop;
   };
+
   return {
     async tryLead() {
       if (holder) return true;
       const client = await pool.connect();
-      client.on('error', () => drop(client, true));
+      const drop = dropper(client);
       try {
         const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [lockKey]);
         if (rows[0]?.locked) {
-          holder = client;
+          holder = { client, drop };
           return true;
         }
-        drop(client, false);
+        drop(false);
         return false;
       } catch (err) {
-        drop(client, true);
+        drop(true);
         throw err;
       }
     },
     async release() {
-      const client = holder;
-      if (!client) return;
+      const held = holder;
+      if (!held) return;
       holder = undefined;
       // Ending the session frees the lock even if the unlock itself fails.
-      await client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
-      client.release(true);
+      await held.client.query('SELECT pg_advisory_unlock($1)', [lockKey]).catch(() => undefined);
+      held.drop(true);
     },
   };
 }

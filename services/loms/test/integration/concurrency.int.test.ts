@@ -99,4 +99,48 @@ describe('concurrent orders on one SKU', () => {
       expect(row).toEqual({ warehouseId: sku === 703 ? 2 : 1, total: 1000 - 80, reserved: 0 });
     }
   });
+
+  it('lets exactly one of a concurrent payment and cancellation of the same order win, with one event, while new orders reserve the same SKUs', async () => {
+    await setStock(server.pool, [
+      { sku: 801, warehouseId: 1, total: 1000 },
+      { sku: 802, warehouseId: 2, total: 1000 },
+    ]);
+    const items = [
+      { sku: 801, count: 2 },
+      { sku: 802, count: 1 },
+    ];
+    const orders = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => server.call((c) => c.createOrder, { userId: 6000 + i, items, idempotencyKey: '' })),
+    );
+    const settle = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok' as const,
+        (err: grpc.ServiceError) => err.code,
+      );
+    const raced = await Promise.all(
+      orders.map(async ({ orderId }) => {
+        const [paid, cancelled] = await Promise.all([
+          settle(server.call((c) => c.orderPayed, { orderId })),
+          settle(server.call((c) => c.cancelOrder, { orderId })),
+          server.call((c) => c.createOrder, { userId: 7000 + orderId, items, idempotencyKey: '' }),
+        ]);
+        return { orderId, paid, cancelled };
+      }),
+    );
+    for (const r of raced) {
+      expect([r.paid, r.cancelled].sort(), `order ${r.orderId}`).toEqual([grpc.status.FAILED_PRECONDITION, 'ok'].sort());
+    }
+    const paidCount = raced.filter((r) => r.paid === 'ok').length;
+    const { rows: events } = await server.pool.query<{ order_id: string; n: string }>(
+      `SELECT order_id, count(*) AS n FROM outbox WHERE order_id = ANY ($1::bigint[]) AND previous_status = 'AWAITING_PAYMENT' GROUP BY order_id`,
+      [orders.map((o) => o.orderId)],
+    );
+    expect(events).toHaveLength(40);
+    expect(events.every((e) => e.n === '1')).toBe(true);
+    const [sku801] = await stockRows(server.pool, 801);
+    const [sku802] = await stockRows(server.pool, 802);
+    // 40 newer orders still hold their reservations; the raced ones wrote off only what was paid.
+    expect(sku801).toEqual({ warehouseId: 1, total: 1000 - 2 * paidCount, reserved: 2 * 40 });
+    expect(sku802).toEqual({ warehouseId: 2, total: 1000 - paidCount, reserved: 40 });
+  });
 });
