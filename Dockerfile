@@ -1,6 +1,7 @@
 # One image for every service of the order backend (and the one-shot migrate job); compose picks the
 # process with `command:`. Build from the repo root: docker build -t order-backend .
-# TypeScript runs as is through tsx, as in development: no separate compile step to drift from.
+# Each service runs as its esbuild bundle (services/<name>/dist, made by scripts/build-services.ts as in
+# development); the one-shot migrate and seed scripts run through tsx.
 
 # Stage 1: dependencies only, so that editing source does not reinstall them.
 FROM node:20-bookworm-slim AS deps
@@ -15,7 +16,7 @@ COPY services/loms/package.json services/loms/
 COPY services/notifications/package.json services/notifications/
 COPY services/products/package.json services/products/
 # `npm install`, not `npm ci`: the lockfile records only the optional packages of the platform it was made on.
-# Dev dependencies stay: tsx runs the services, node-pg-migrate runs the migrations.
+# Dev dependencies stay: esbuild bundles the services, tsx runs the scripts, node-pg-migrate runs the migrations.
 RUN npm install --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime image, dependencies plus source, as the unprivileged `node` user.
@@ -26,8 +27,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=node:node /app /app
 COPY --chown=node:node . .
+# Built before USER node: the services' user cannot rewrite the bundles it runs.
+RUN node --import tsx scripts/build-services.ts
 USER node
 # gRPC (TLS) and admin HTTP ports of checkout, loms, notifications, products.
 EXPOSE 50051 50052 50053 50054 8081 8082 8083 8084
 # compose overrides this per service; the default starts Checkout.
-CMD ["node", "--import", "tsx", "services/checkout/src/main.ts"]
+CMD ["node", "--enable-source-maps", "services/checkout/dist/main.js"]

@@ -3,11 +3,12 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_BIN := node_modules/.bin
 
-.PHONY: help install gen certs kafka-mock migrate run-services test test-unit lint typecheck bench
+.PHONY: help install build gen certs kafka-mock migrate run-services test test-unit lint typecheck bench
 
 help:
 	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
 	@echo "make test          run every test"
+	@echo "make build         bundle each service into services/<name>/dist (the form every start-up runs)"
 	@echo "make lint          eslint, prettier, buf lint, typecheck"
 	@echo "make gen           regenerate TypeScript from proto/"
 	@echo "make certs         make dev TLS certificates under certs/"
@@ -21,6 +22,9 @@ node_modules/.install-stamp: package.json package-lock.json
 
 install: node_modules/.install-stamp
 
+build: install
+	node --import tsx scripts/build-services.ts
+
 gen: install
 	bash scripts/gen.sh
 
@@ -33,10 +37,10 @@ kafka-mock:
 migrate: install
 	node --import tsx scripts/migrate.ts
 
-run-services: install certs kafka-mock
+run-services: build certs kafka-mock
 	node --import tsx scripts/run-services.ts
 
-test: install certs kafka-mock
+test: build certs kafka-mock
 	bash scripts/run-tests.sh
 
 lint: install
@@ -48,5 +52,5 @@ lint: install
 typecheck: install
 	$(NODE_BIN)/tsc -p tsconfig.json
 
-bench: install certs kafka-mock
+bench: build certs kafka-mock
 	node --import tsx bench/runAll.ts $(if $(SCENARIO),--scenario $(SCENARIO),)

@@ -12,7 +12,7 @@ const infrastructure = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'packages/proto/src/gen/**', '.data/**', 'build/**', 'coverage/**', '.vitest-tmp/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/proto/src/gen/**', '.data/**', 'build/**', 'coverage/**', '.vitest-tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -11,7 +11,7 @@ export default defineConfig({
       'test/**/*.test.ts',
       'deployments/**/*.test.ts',
     ],
-    globalSetup: ['packages/testkit/src/vitestGlobalSetup.ts'],
+    globalSetup: ['scripts/dev/vitestBuildServices.ts', 'packages/testkit/src/vitestGlobalSetup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as prettier from 'prettier';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { buildServices } from '../scripts/dev/buildServices';
 import { startBenchInfrastructure } from './infra/benchInfrastructure';
 import { assertPgbench } from './infra/pgbench';
 import { describeMachine } from './report/machine';
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   if (render) return renderOnly(root);
   const say = (line: string) => process.stdout.write(`bench | ${line}\n`);
   assertPgbench();
+  await buildServices(root);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const started = Date.now();
   const infra = await startBenchInfrastructure(root, say);

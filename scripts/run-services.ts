@@ -1,10 +1,10 @@
 // `make run-services`: the whole stack on this machine. Embedded PostgreSQL and the local Kafka-protocol
 // broker unless *_DATABASE_URL / KAFKA_BROKERS are given; migrations, seed data, the four services.
-import fs from 'node:fs';
 import path from 'node:path';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { seedStock } from '../services/loms/src/seed/seedStock';
+import { buildServices } from './dev/buildServices';
 import { prepareDatabases } from './dev/localDatabases';
 import { startServiceProcess, type ServiceProcess } from './dev/serviceProcess';
 import { waitForReady } from './dev/waitForReady';
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    await buildServices(root);
+    say('services bundled into services/<name>/dist');
     const dataDir = path.resolve(root, process.env.RUN_SERVICES_DATA_DIR ?? '.data');
     const databases = await prepareDatabases(dataDir, say);
     stack.push(databases);
@@ -83,18 +85,15 @@ async function main(): Promise<void> {
       LOMS_ADDR: `localhost:${portOf('loms').grpcPort}`,
       PRODUCTS_ADDR: `localhost:${portOf('products').grpcPort}`,
     };
-    const processes: ServiceProcess[] = services.map((s, index) => {
-      const entry = path.join(root, 'services', s.name, 'src/main.ts');
-      if (!fs.existsSync(entry)) throw new Error(`missing ${entry}`);
-      return startServiceProcess({
+    const processes: ServiceProcess[] = services.map((s, index) =>
+      startServiceProcess({
         name: s.name,
         index,
         root,
-        entry,
         env: { ...shared, GRPC_PORT: String(s.grpcPort), ADMIN_PORT: String(s.adminPort) },
         print: (line) => process.stdout.write(line + '\n'),
-      });
-    });
+      }),
+    );
     children.push(...processes);
     // Stop services before the broker and database they use.
     stack.push({ stop: () => Promise.all(processes.map((p) => p.stop())).then(() => undefined) });

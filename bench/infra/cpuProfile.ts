@@ -1,10 +1,11 @@
 // Reads a V8 .cpuprofile (from `node --cpu-prof`) and says where the samples went: by function and by
 // the package or area that owns the code.
 import fs from 'node:fs';
+import { originalPosition, type CodePosition } from './bundleSourceMap';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CodePosition & { functionName: string };
 }
 
 interface CpuProfile {
@@ -39,8 +40,7 @@ const areaRules: [RegExp, string][] = [
 /** Native frames that move bytes through sockets. */
 const socketCalls = new Set(['writev', 'writeBuffer', 'writeUtf8String', 'writeLatin1String', 'read', 'readStart', 'readStop', 'shutdown']);
 
-function areaOf(node: ProfileNode): string {
-  const { functionName, url } = node.callFrame;
+function areaOf(functionName: string, url: string): string {
   if (functionName === '(garbage collector)') return 'garbage collection';
   if (functionName === '(program)') return 'V8/native (program)';
   if (url === '') return socketCalls.has(functionName) ? 'socket system calls (writev, read)' : 'native (other)';
@@ -79,10 +79,12 @@ export function summariseCpuProfile(file: string, window?: { fromUs: number; toU
       idle += time;
       continue;
     }
-    const area = areaOf(node);
+    const { functionName } = node.callFrame;
+    const source = originalPosition(node.callFrame);
+    const area = areaOf(functionName, source.url);
     areas.set(area, (areas.get(area) ?? 0) + time);
-    const where = node.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(services|packages)\//, '$1/');
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${where ? `(${where}:${node.callFrame.lineNumber + 1})` : ''}`.trim();
+    const where = source.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(services|packages)\//, '$1/');
+    const name = `${functionName || '(anonymous)'} ${where ? `(${where}:${source.lineNumber + 1})` : ''}`.trim();
     functions.set(name, (functions.get(name) ?? 0) + time);
   }
   const busy = total - idle;

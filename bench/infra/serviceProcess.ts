@@ -1,12 +1,13 @@
-// One service under test as its own child process (`node --import tsx services/<name>/src/main.ts`),
+// One service under test as its own child process (its bundle, `node services/<name>/dist/main.js`),
 // so that its memory and CPU can be read from /proc; ready when its /readyz answers.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from '@shop/testkit/src/freePort';
+import { serviceNodeArgs, type ServiceName } from '../../scripts/dev/serviceBundle';
 import { waitForReady } from '../../scripts/dev/waitForReady';
 
-export type ServiceName = 'loms' | 'checkout' | 'notifications' | 'products';
+export type { ServiceName };
 
 export interface RunningService {
   name: ServiceName;
@@ -43,8 +44,7 @@ export async function startService(options: ServiceStart): Promise<RunningServic
     GRPC_PORT: String(grpcPort),
     ADMIN_PORT: String(adminPort),
   };
-  const entry = path.join(options.root, 'services', options.name, 'src/main.ts');
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', entry], {
+  const child: ChildProcess = spawn(process.execPath, serviceNodeArgs(options.root, options.name, options.nodeFlags), {
     cwd: options.root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -103,12 +103,15 @@ describe('docker-compose.yml', () => {
       const s = service(name);
       expect(s.build, name).toEqual({ context: '..', dockerfile: 'Dockerfile' });
       expect(fs.existsSync(path.resolve(deployments, s.build?.context ?? '', s.build?.dockerfile ?? ''))).toBe(true);
-      const [node, flag, loader, entry] = s.command ?? [];
-      expect([node, flag, loader], name).toEqual(['node', '--import', 'tsx']);
-      expect(fs.existsSync(path.join(root, entry ?? '')), `${name} runs ${entry}`).toBe(true);
     }
-    for (const name of Object.keys(appServices)) expect(service(name).command?.[3]).toBe(`services/${name}/src/main.ts`);
-    expect(service('migrate').command?.[3]).toBe('scripts/migrate.ts');
+    // The services run as the bundles the Dockerfile builds from their main.ts; the one-shot scripts through tsx.
+    for (const name of Object.keys(appServices)) {
+      expect(service(name).command, name).toEqual(['node', '--enable-source-maps', `services/${name}/dist/main.js`]);
+      expect(fs.existsSync(path.join(root, 'services', name, 'src/main.ts')), `services/${name}/src/main.ts`).toBe(true);
+    }
+    expect(service('migrate').command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
+    expect(service('seed').command).toEqual(['node', '--import', 'tsx', 'scripts/seed-stock.ts']);
+    for (const script of ['scripts/migrate.ts', 'scripts/seed-stock.ts']) expect(fs.existsSync(path.join(root, script)), script).toBe(true);
   });
 
   it('gives each service only env variables its config schema knows, with values it accepts', () => {
@@ -246,7 +249,8 @@ describe('Dockerfile', () => {
     );
     expect(runtime.some((l) => l.startsWith('COPY --from=deps'))).toBe(true);
     expect(instructions.some((l) => /^RUN npm install\b/.test(l))).toBe(true);
-    expect(instructions.at(-1)).toMatch(/^CMD \["node", "--import", "tsx", "services\/\w+\/src\/main\.ts"\]$/);
+    expect(runtime).toContain('RUN node --import tsx scripts/build-services.ts');
+    expect(instructions.at(-1)).toMatch(/^CMD \["node", "--enable-source-maps", "services\/\w+\/dist\/main\.js"\]$/);
   });
 
   it("copies every workspace's package.json before npm install, so the install layer links them all", () => {

@@ -1,9 +1,10 @@
-// For the real-Prometheus test: the four services as child processes (`node --import tsx services/<name>/src/main.ts`,
+// For the real-Prometheus test: the four services as child processes (their bundles, `services/<name>/dist/main.js`,
 // as in production) on free ports with fresh databases, and Debian's prometheus scraping them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@shop/testkit/src/freePort';
+import { serviceNodeArgs, type ServiceName } from '../../scripts/dev/serviceBundle';
 import { requireBinary } from './promtool';
 import { root } from './deploymentFiles';
 
@@ -60,13 +61,10 @@ async function waitUntilAnswers(what: RunningProcess & { child: ChildProcess }, 
   throw new Error(`${what.name} not ready at ${url} after ${timeoutMs} ms (${last}):\n${what.output()}`);
 }
 
-export async function startService(
-  name: 'checkout' | 'loms' | 'notifications' | 'products',
-  env: Record<string, string>,
-): Promise<RunningService> {
+export async function startService(name: ServiceName, env: Record<string, string>): Promise<RunningService> {
   const [grpcPort, adminPort] = [await freePort(), await freePort()];
   const certs = path.join(root, 'certs');
-  const process_ = startProcess(name, process.execPath, ['--import', 'tsx', path.join(root, 'services', name, 'src/main.ts')], {
+  const process_ = startProcess(name, process.execPath, serviceNodeArgs(root, name), {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GRPC_HOST: '127.0.0.1',

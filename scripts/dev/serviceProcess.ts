@@ -1,6 +1,7 @@
 // One service of the local stack as a child process: logs prefixed, restarted when it crashes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { serviceNodeArgs, type ServiceName } from './serviceBundle';
 
 export interface ServiceProcess {
   name: string;
@@ -11,10 +12,9 @@ export interface ServiceProcess {
 const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 
 export function startServiceProcess(options: {
-  name: string;
+  name: ServiceName;
   index: number;
   root: string;
-  entry: string;
   env: NodeJS.ProcessEnv;
   print: (line: string) => void;
 }): ServiceProcess {
@@ -23,8 +23,9 @@ export function startServiceProcess(options: {
   let stopping = false;
   const recentCrashes: number[] = [];
 
+  const nodeArgs = serviceNodeArgs(options.root, options.name);
   const launch = () => {
-    child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+    child = spawn(process.execPath, nodeArgs, {
       cwd: options.root,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { checkout, loms, product } from '@shop/proto';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { serviceNodeArgs } from '../../scripts/dev/serviceBundle';
 import { seedStock } from '../../services/loms/src/seed/seedStock';
 import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
 import { childEnv, tlsServerEnv } from '../e2e/support/stackEnv';
@@ -120,7 +121,7 @@ describe('logs of a full run', () => {
   }, 60_000);
 
   it('names a bad setting at start-up without repeating the password of a connection string', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/loms/src/main.ts'], {
+    const child = spawn(process.execPath, serviceNodeArgs(repoRoot(), 'loms'), {
       cwd: repoRoot(),
       env: childEnv({ ...tlsServerEnv(), GRPC_PORT: 'not-a-port', LOMS_DATABASE_URL: secretLomsUrl.replace('postgres://', 'mysql://') }),
       stdio: ['ignore', 'pipe', 'pipe'],

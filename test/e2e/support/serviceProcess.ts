@@ -1,9 +1,9 @@
-// A service of the repo as a real child process (`node --import tsx services/<name>/src/main.ts`), configured by env.
+// A service of the repo as a real child process (its bundle, `node services/<name>/dist/main.js`), configured by env.
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from '@shop/testkit/src/freePort';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { serviceNodeArgs, type ServiceName } from '../../../scripts/dev/serviceBundle';
 import { waitForReady } from '../../../scripts/dev/waitForReady';
 import { childEnv, tlsServerEnv } from './stackEnv';
 
@@ -22,7 +22,7 @@ export interface ServiceChild {
 }
 
 export async function spawnService(options: {
-  name: 'loms' | 'notifications' | 'checkout' | 'products';
+  name: ServiceName;
   env: Record<string, string>;
   grpcPort?: number;
   adminPort?: number;
@@ -33,7 +33,7 @@ export async function spawnService(options: {
   const root = repoRoot();
   const grpcPort = options.grpcPort ?? (await freePort());
   const adminPort = options.adminPort ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services', options.name, 'src/main.ts')], {
+  const child: ChildProcess = spawn(process.execPath, serviceNodeArgs(root, options.name), {
     cwd: root,
     env: childEnv({
       ...tlsServerEnv(),
