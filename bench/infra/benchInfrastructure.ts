@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { sessionOptions } from '@shop/platform';
+import { lomsSessionSettings } from '../../services/loms/src/storage/sessionSettings';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { migrate, type ServiceDatabase } from '@shop/testkit/src/migrate';
 import { startPostgresCluster, type PostgresCluster } from '@shop/testkit/src/postgresCluster';
@@ -36,7 +38,15 @@ export async function startBenchInfrastructure(root: string, say: (line: string)
     cluster,
     dataDir,
     brokers: broker.brokers,
-    pgbenchEnv: { ...process.env, PGHOST: '127.0.0.1', PGPORT: String(cluster.port), PGUSER: 'postgres', PGPASSWORD: 'postgres' },
+    pgbenchEnv: {
+      ...process.env,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(cluster.port),
+      PGUSER: 'postgres',
+      PGPASSWORD: 'postgres',
+      // The ceiling runs with LOMS' own session settings, so both sides plan the statement alike.
+      PGOPTIONS: sessionOptions(lomsSessionSettings),
+    },
     async freshDatabase(service, scenario) {
       const name = `${service}_${scenario.replace(/[^a-z0-9]/g, '_')}`;
       const admin = new Client({ connectionString: cluster.url('postgres') });

@@ -17,6 +17,7 @@ import { loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
 import { createLomsMetrics } from './observability/metrics';
+import { lomsSessionSettings } from './storage/sessionSettings';
 import { lomsService } from './transport/grpc/lomsService';
 import { startOrderCanceller } from './workers/startOrderCanceller';
 import { startOutboxRelay } from './workers/startOutboxRelay';
@@ -35,6 +36,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'loms',
+    sessionSettings: lomsSessionSettings,
   });
   const registry = createServiceRegistry();
   registerPoolMetrics(registry, db.pool);

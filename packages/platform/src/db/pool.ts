@@ -23,6 +23,8 @@ export function createDatabase(options: {
   statementTimeoutMs: number;
   logger: Logger;
   applicationName: string;
+  /** Server settings for every session of the pool, e.g. `{ plan_cache_mode: 'force_generic_plan' }`. */
+  sessionSettings?: Record<string, string>;
 }): Database {
   const pool = new Pool({
     connectionString: options.connectionString,
@@ -30,6 +32,7 @@ export function createDatabase(options: {
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 5_000,
     application_name: options.applicationName,
+    options: sessionOptions(options.sessionSettings),
   });
   pool.on('error', (err) => options.logger.warn({ err: err.message }, 'idle postgres client failed'));
   return {
@@ -40,6 +43,16 @@ export function createDatabase(options: {
     },
     close: () => pool.end(),
   };
+}
+
+/** The `options` startup parameter (`-c name=value ...`); undefined keeps the server's defaults. */
+export function sessionOptions(settings: Record<string, string> | undefined): string | undefined {
+  const entries = Object.entries(settings ?? {});
+  if (entries.length === 0) return undefined;
+  for (const [name, value] of entries) {
+    if (!/^[a-z_.]+$/.test(name) || !/^[A-Za-z0-9_.-]+$/.test(value)) throw new Error(`unsupported session setting ${name}=${value}`);
+  }
+  return entries.map(([name, value]) => `-c ${name}=${value}`).join(' ');
 }
 
 export async function inTransaction<T>(pool: Pool, work: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -69,8 +69,9 @@ export function orderRepository(pool: Pool): OrderRepository {
     async listByUser(userId, beforeId, limit) {
       const { rows } = await pool.query<OrderRow>({
         name: 'loms_orders_of_user',
-        text: `SELECT ${orderColumns} FROM orders WHERE user_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
-        values: [userId, beforeId ?? null, limit],
+        text: `SELECT ${orderColumns} FROM orders WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
+        // The first page starts below every id, so one plan serves every page (lomsSessionSettings).
+        values: [userId, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
       });
       return rows.map(toStoredOrder);
     },
