@@ -33,4 +33,4 @@ USER node
 # gRPC (TLS) and admin HTTP ports of checkout, loms, notifications, products.
 EXPOSE 50051 50052 50053 50054 8081 8082 8083 8084
 # compose overrides this per service; the default starts Checkout.
-CMD ["node", "--enable-source-maps", "services/checkout/dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "services/checkout/dist/main.js"]

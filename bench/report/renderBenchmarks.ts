@@ -85,7 +85,7 @@ tables lives in \`bench/report/\`. Every number below comes from that one run.
   ${Object.entries(m.durability)
     .map(([k, v]) => `\`${k}=${v}\``)
     .join(', ')}. fsync is **on**.
-- Services run as separate processes (\`node --import tsx services/<name>/src/main.ts\`, \`LOG_LEVEL=warn\`), on
+- Services run as separate processes, as bundles (\`node --enable-source-maps services/<name>/dist/main.js\`, \`LOG_LEVEL=warn\`), on
   the same ${m.cores} cores as PostgreSQL, the local Kafka-protocol broker (librdkafka mock) and the load generator.
 - The load generator (\`bench/loadgen/runLoad.ts\`) keeps a fixed number of operations in flight over one TLS gRPC
   channel, for ${timing.warmupMs / 1000} s of warm-up (dropped) then ${timing.durationMs / 1000} s measured, at most
@@ -94,6 +94,7 @@ tables lives in \`bench/report/\`. Every number below comes from that one run.
   generated from \`createOrderStatement.ts\`) against the same database, at the same concurrency, right before
   the service point; its per-transaction log gives its percentiles over the same kind of window.
   Ratio = service orders/s ÷ pgbench \`-M prepared\` tps (LOMS sends a named, i.e. prepared, statement).
+  pgbench runs with LOMS' session settings (\`PGOPTIONS\` from \`lomsSessionSettings\`: \`plan_cache_mode=force_generic_plan\`).
 
 Commands: \`make bench\` (everything, writes this file and \`bench/results/latest.json\`),
 \`make bench SCENARIO=create-order\` (one of create-order, hot-sku, purchase, lifecycle, canceller, ceiling;

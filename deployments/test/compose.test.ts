@@ -9,6 +9,7 @@ import { lomsConfigSchema } from '../../services/loms/src/config';
 import { notificationsConfigSchema } from '../../services/notifications/src/config';
 import { productsConfigSchema } from '../../services/products/src/config';
 import { deployments, readYaml, root } from './deploymentFiles';
+import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
 
 interface ComposeService {
   image?: string;
@@ -104,9 +105,10 @@ describe('docker-compose.yml', () => {
       expect(s.build, name).toEqual({ context: '..', dockerfile: 'Dockerfile' });
       expect(fs.existsSync(path.resolve(deployments, s.build?.context ?? '', s.build?.dockerfile ?? ''))).toBe(true);
     }
-    // The services run as the bundles the Dockerfile builds from their main.ts; the one-shot scripts through tsx.
+    // The services run as the bundles the Dockerfile builds from their main.ts, with the node flags every local
+    // start-up uses; the one-shot scripts through tsx.
     for (const name of Object.keys(appServices)) {
-      expect(service(name).command, name).toEqual(['node', '--enable-source-maps', `services/${name}/dist/main.js`]);
+      expect(service(name).command, name).toEqual(['node', ...serviceNodeFlags, `services/${name}/dist/main.js`]);
       expect(fs.existsSync(path.join(root, 'services', name, 'src/main.ts')), `services/${name}/src/main.ts`).toBe(true);
     }
     expect(service('migrate').command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
@@ -250,7 +252,8 @@ describe('Dockerfile', () => {
     expect(runtime.some((l) => l.startsWith('COPY --from=deps'))).toBe(true);
     expect(instructions.some((l) => /^RUN npm install\b/.test(l))).toBe(true);
     expect(runtime).toContain('RUN node --import tsx scripts/build-services.ts');
-    expect(instructions.at(-1)).toMatch(/^CMD \["node", "--enable-source-maps", "services\/\w+\/dist\/main\.js"\]$/);
+    const flags = serviceNodeFlags.map((f) => `"${f}", `).join('');
+    expect(instructions.at(-1)).toMatch(new RegExp(`^CMD \\["node", ${flags}"services/\\w+/dist/main\\.js"\\]$`));
   });
 
   it("copies every workspace's package.json before npm install, so the install layer links them all", () => {
