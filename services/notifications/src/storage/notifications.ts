@@ -1,4 +1,5 @@
 // SQL for the notifications table: record once, page a user's history, lease undelivered rows.
+// The statements of every event are named (prepared once per connection, not parsed and planned per call).
 import type { Queryable } from '@shop/platform';
 import type { NotificationsStore, PageCursor, StoredNotification } from '../app/notificationsStore';
 import type { Notification, NotifiedStatus } from '../domain/notification';
@@ -20,12 +21,13 @@ interface NotificationRow {
 const columns = `event_id, seq, user_id, order_id, status, message, occurred_at, traceparent, created_at, delivered_at, delivery_attempts`;
 
 export async function insert(db: Queryable, n: Notification): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO notifications (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, next_attempt_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-     ON CONFLICT (event_id) DO NOTHING`,
-    [n.eventId, n.userId, n.orderId, n.status, n.message, n.occurredAt, n.traceparent ?? null, n.createdAt],
-  );
+  const result = await db.query({
+    name: 'notifications_insert',
+    text: `INSERT INTO notifications (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+           ON CONFLICT (event_id) DO NOTHING`,
+    values: [n.eventId, n.userId, n.orderId, n.status, n.message, n.occurredAt, n.traceparent ?? null, n.createdAt],
+  });
   return result.rowCount === 1;
 }
 
@@ -47,8 +49,9 @@ export async function listByUser(
 
 export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<StoredNotification[]> {
   // SKIP LOCKED lets several replicas claim at once; the lease keeps a claimed row theirs while they deliver.
-  const result = await db.query<NotificationRow>(
-    `WITH due AS (
+  const result = await db.query<NotificationRow>({
+    name: 'notifications_claim_due',
+    text: `WITH due AS (
        SELECT event_id FROM notifications
        WHERE delivered_at IS NULL AND next_attempt_at <= $1
        ORDER BY next_attempt_at, seq
@@ -61,20 +64,25 @@ export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit
        .split(', ')
        .map((c) => `n.${c}`)
        .join(', ')}`,
-    [now, leaseUntil, limit],
-  );
+    values: [now, leaseUntil, limit],
+  });
   return result.rows.map(fromRow).sort((a, b) => a.seq - b.seq);
 }
 
 export async function markDelivered(db: Queryable, eventId: string, deliveredAt: Date): Promise<void> {
-  await db.query(`UPDATE notifications SET delivered_at = $2, next_attempt_at = NULL WHERE event_id = $1 AND delivered_at IS NULL`, [
-    eventId,
-    deliveredAt,
-  ]);
+  await db.query({
+    name: 'notifications_mark_delivered',
+    text: 'UPDATE notifications SET delivered_at = $2, next_attempt_at = NULL WHERE event_id = $1 AND delivered_at IS NULL',
+    values: [eventId, deliveredAt],
+  });
 }
 
 export async function scheduleRetry(db: Queryable, eventId: string, nextAttemptAt: Date): Promise<void> {
-  await db.query(`UPDATE notifications SET next_attempt_at = $2 WHERE event_id = $1 AND delivered_at IS NULL`, [eventId, nextAttemptAt]);
+  await db.query({
+    name: 'notifications_schedule_retry',
+    text: 'UPDATE notifications SET next_attempt_at = $2 WHERE event_id = $1 AND delivered_at IS NULL',
+    values: [eventId, nextAttemptAt],
+  });
 }
 
 export const notificationsStore: NotificationsStore = { insert, listByUser, claimDue, markDelivered, scheduleRetry };
