@@ -3,10 +3,10 @@
 import path from 'node:path';
 import { lomsBenchClient } from '../loadgen/benchClients';
 import { queryRow as query } from '../infra/queryRow';
-import { seedStock } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { lifecycleOperation } from './lifecycleOperation';
+import { startLifecycleStack } from './lifecycleStack';
 import { relayCapacity } from './relayCapacity';
 import { fmt, latencyCells, measuredLoad, mergeResources, type BenchContext, type ScenarioResult } from './scenarioKit';
 
@@ -24,21 +24,11 @@ const delayColumns = (expr: string) =>
 const ms = (from: string, to: string) => `extract(epoch FROM (${to} - ${from})) * 1000`;
 
 export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResult> {
-  const lomsUrl = await ctx.infra.freshDatabase('loms', 'lifecycle');
-  const notificationsUrl = await ctx.infra.freshDatabase('notifications', 'lifecycle');
-  await seedStock(lomsUrl);
-  const shared = { KAFKA_BROKERS: ctx.infra.brokers.join(','), ORDER_STATUS_TOPIC: `bench.lifecycle.${Date.now()}` };
-  const started: RunningService[] = [];
+  const { lomsUrl, notificationsUrl, shared, notifications } = await startLifecycleStack(ctx, 'lifecycle');
+  const started: RunningService[] = [notifications];
   let measured;
   let drained = { seconds: 0, complete: false };
   try {
-    const notifications = await startService({
-      name: 'notifications',
-      root: ctx.root,
-      env: { ...shared, NOTIFICATIONS_DATABASE_URL: notificationsUrl },
-      say: ctx.say,
-    });
-    started.push(notifications);
     const loms = await startService({ name: 'loms', root: ctx.root, env: { ...shared, LOMS_DATABASE_URL: lomsUrl }, say: ctx.say });
     started.push(loms);
     const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));

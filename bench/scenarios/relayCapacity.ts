@@ -5,11 +5,11 @@
 import path from 'node:path';
 import { queryRow } from '../infra/queryRow';
 import { postgresPids, sampleResources, type ResourceFigures } from '../infra/resourceSampler';
-import { seedStock } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { lomsBenchClient } from '../loadgen/benchClients';
 import { runLoad } from '../loadgen/runLoad';
 import { lifecycleOperation } from './lifecycleOperation';
+import { startLifecycleStack } from './lifecycleStack';
 import type { BenchContext } from './scenarioKit';
 
 const drainTimeoutMs = 120_000;
@@ -26,21 +26,10 @@ export interface RelayCapacity {
 }
 
 export async function relayCapacity(ctx: BenchContext, concurrency: number): Promise<RelayCapacity> {
-  const lomsUrl = await ctx.infra.freshDatabase('loms', 'relay_backlog');
-  const notificationsUrl = await ctx.infra.freshDatabase('notifications', 'relay_backlog');
-  await seedStock(lomsUrl);
-  const shared = { KAFKA_BROKERS: ctx.infra.brokers.join(','), ORDER_STATUS_TOPIC: `bench.relay.${Date.now()}` };
+  const { lomsUrl, notificationsUrl, shared, notifications } = await startLifecycleStack(ctx, 'relay_backlog');
   const lomsEnv = (relay: boolean) => ({ ...shared, LOMS_DATABASE_URL: lomsUrl, OUTBOX_RELAY_ENABLED: String(relay) });
-  const started: RunningService[] = [];
+  const started: RunningService[] = [notifications];
   try {
-    const notifications = await startService({
-      name: 'notifications',
-      root: ctx.root,
-      env: { ...shared, NOTIFICATIONS_DATABASE_URL: notificationsUrl },
-      say: ctx.say,
-    });
-    started.push(notifications);
-
     const writer = await startService({ name: 'loms', root: ctx.root, env: lomsEnv(false), say: ctx.say });
     const client = lomsBenchClient(writer.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
     try {
