@@ -6,7 +6,7 @@ import { queryRow as query } from '../infra/queryRow';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { lifecycleOperation } from './lifecycleOperation';
-import { startLifecycleStack } from './lifecycleStack';
+import { startLifecycleStack, waitForDrain } from './lifecycleStack';
 import { relayCapacity } from './relayCapacity';
 import { fmt, latencyCells, measuredLoad, mergeResources, type BenchContext, type ScenarioResult } from './scenarioKit';
 
@@ -161,20 +161,4 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
     notes: [`Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows.`],
     raw: { load, produced, published, relayDelay, recordDelay, deliverDelay, drained, stock, capacity },
   };
-}
-
-/** Until every outbox row is published and recorded by Notifications. */
-async function waitForDrain(lomsUrl: string, notificationsUrl: string, timeoutMs: number): Promise<{ seconds: number; complete: boolean }> {
-  const started = Date.now();
-  for (;;) {
-    const outbox = await query<{ total: string; unpublished: string }>(
-      lomsUrl,
-      'SELECT count(*) AS total, count(*) FILTER (WHERE published_at IS NULL) AS unpublished FROM outbox',
-    );
-    const recorded = await query<{ n: string }>(notificationsUrl, 'SELECT count(*) AS n FROM notifications');
-    const seconds = (Date.now() - started) / 1000;
-    if (Number(outbox.unpublished) === 0 && Number(recorded.n) >= Number(outbox.total)) return { seconds, complete: true };
-    if (Date.now() - started > timeoutMs) return { seconds, complete: false };
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }

@@ -9,7 +9,7 @@ import { startService, type RunningService } from '../infra/serviceProcess';
 import { lomsBenchClient } from '../loadgen/benchClients';
 import { runLoad } from '../loadgen/runLoad';
 import { lifecycleOperation } from './lifecycleOperation';
-import { startLifecycleStack } from './lifecycleStack';
+import { startLifecycleStack, waitForDrain } from './lifecycleStack';
 import type { BenchContext } from './scenarioKit';
 
 const drainTimeoutMs = 120_000;
@@ -56,7 +56,7 @@ export async function relayCapacity(ctx: BenchContext, concurrency: number): Pro
       { name: 'notifications', pids: () => [notifications.pid] },
       { name: 'postgres', pids: () => postgresPids(ctx.infra.dataDir) },
     ]);
-    const complete = await waitUntilRecorded(lomsUrl, notificationsUrl, events, drainTimeoutMs);
+    const { complete } = await waitForDrain(lomsUrl, notificationsUrl, drainTimeoutMs);
     const resources = sampler.stop();
 
     const published = await queryRow<{ first_ms: number; last_ms: number; first_batch: string }>(
@@ -82,18 +82,4 @@ export async function relayCapacity(ctx: BenchContext, concurrency: number): Pro
   } finally {
     for (const s of started.reverse()) await s.stop();
   }
-}
-
-async function waitUntilRecorded(lomsUrl: string, notificationsUrl: string, events: number, timeoutMs: number): Promise<boolean> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const { unpublished } = await queryRow<{ unpublished: string }>(
-      lomsUrl,
-      'SELECT count(*) AS unpublished FROM outbox WHERE published_at IS NULL',
-    );
-    const { n } = await queryRow<{ n: string }>(notificationsUrl, 'SELECT count(*) AS n FROM notifications');
-    if (Number(unpublished) === 0 && Number(n) >= events) return true;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return false;
 }
