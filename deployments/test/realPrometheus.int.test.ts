@@ -2,7 +2,7 @@
 // through their gRPC APIs, Debian's prometheus scrapes them every second. Every panel query must parse and return
 // data, every alert expression must parse and evaluate, every /metrics must pass `promtool check metrics`.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -237,6 +237,7 @@ beforeAll(async () => {
       KAFKA_BROKERS: brokers,
       ORDER_STATUS_TOPIC: topic,
       NOTIFY_WEBHOOK_URL: webhookUrl,
+      NOTIFY_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
       WEBHOOK_MAX_ATTEMPTS: '1',
       WEBHOOK_TIMEOUT: '1s',
       REDELIVERY_INTERVAL: '1s',

@@ -52,6 +52,8 @@ export async function startNotifications(
   const channel: DeliveryChannel = config.NOTIFY_WEBHOOK_URL
     ? webhookChannel({
         url: config.NOTIFY_WEBHOOK_URL,
+        // The schema refuses a webhook URL without a secret; this only tells the type checker.
+        secret: config.NOTIFY_WEBHOOK_SECRET ?? '',
         attemptTimeoutMs: config.WEBHOOK_TIMEOUT,
         maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
         backoffMs: config.WEBHOOK_BACKOFF,

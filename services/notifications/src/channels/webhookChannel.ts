@@ -1,6 +1,7 @@
-// Delivers a notification as a JSON POST; each attempt has a timeout, failures back off exponentially, a bounded number of times.
+// Delivers a notification as a signed JSON POST; each attempt has a timeout, failures back off exponentially, a bounded number of times.
 import type { DeliveryChannel } from '../app/deliverDueNotifications';
 import type { Notification } from '../domain/notification';
+import { webhookSigner, type WebhookSigner } from './webhookSignature';
 
 export interface WebhookOptions {
   url: string;
@@ -8,8 +9,12 @@ export interface WebhookOptions {
   maxAttempts: number;
   /** Pause after the first failed attempt; doubles after each further one. */
   backoffMs: number;
+  /** Standard Webhooks secret (`whsec_` + base64, or bare base64) that signs every attempt. */
+  secret: string;
   /** Injected so tests need not wait. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** The time each attempt is signed with; injected so tests can tell attempts apart. */
+  clock?: () => Date;
 }
 
 export class WebhookRejectedError extends Error {
@@ -24,12 +29,15 @@ export class WebhookRejectedError extends Error {
 
 export function webhookChannel(options: WebhookOptions): DeliveryChannel {
   const sleep = options.sleep ?? abortableSleep;
+  const clock = options.clock ?? (() => new Date());
+  const sign = webhookSigner(options.secret);
   return {
     name: 'webhook',
     deliver: async (notification, signal) => {
       const body = JSON.stringify(payloadOf(notification));
       for (let attempt = 1; ; attempt++) {
-        const failure = await post(options, notification, body, signal);
+        // Every attempt carries the same webhook-id and a fresh timestamp, so receivers dedupe and still reject replays.
+        const failure = await post(options, sign, notification, body, clock(), signal);
         if (failure === undefined) return;
         const worthRetrying =
           failure.httpStatus === undefined || failure.httpStatus >= 500 || failure.httpStatus === 408 || failure.httpStatus === 429;
@@ -43,8 +51,10 @@ export function webhookChannel(options: WebhookOptions): DeliveryChannel {
 /** Returns undefined on a 2xx answer, the failure otherwise. */
 async function post(
   options: WebhookOptions,
+  sign: WebhookSigner,
   n: Notification,
   body: string,
+  at: Date,
   signal: AbortSignal,
 ): Promise<WebhookRejectedError | undefined> {
   try {
@@ -53,6 +63,7 @@ async function post(
       headers: {
         'content-type': 'application/json',
         'idempotency-key': n.eventId,
+        ...sign(n.eventId, body, at),
         ...(n.traceparent ? { traceparent: n.traceparent } : {}),
       },
       body,
