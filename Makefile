@@ -9,7 +9,7 @@ help:
 	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
 	@echo "make test          run every test"
 	@echo "make build         bundle each service into services/<name>/dist (the form every start-up runs)"
-	@echo "make lint          eslint, prettier, buf lint, typecheck"
+	@echo "make lint          buf lint, buf breaking (against main), typecheck, eslint, prettier"
 	@echo "make gen           regenerate TypeScript from proto/"
 	@echo "make certs         make dev TLS certificates under certs/"
 	@echo "make migrate       apply migrations to the databases in *_DATABASE_URL (or the embedded cluster)"
@@ -43,8 +43,11 @@ run-services: build certs kafka-mock
 test: build certs kafka-mock
 	bash scripts/run-tests.sh
 
+# buf breaking compares proto/ with the last commit of the local branch main (a fresh clone of main has it):
+# fields and methods may be added, never renamed, renumbered or removed.
 lint: install
 	$(NODE_BIN)/buf lint
+	$(NODE_BIN)/buf breaking --against '.git#branch=main'
 	$(NODE_BIN)/tsc -p tsconfig.json
 	$(NODE_BIN)/eslint .
 	$(NODE_BIN)/prettier --check .

@@ -23,54 +23,85 @@ export const protobufPackage = "checkout.v1";
 
 export const protobufFileName = "checkout/v1/checkout.proto";
 
+/** AddToCartRequest adds units of one SKU to a cart. */
 export interface AddToCartRequest {
+  /** Whose cart; greater than 0. */
   userId: number;
+  /** The product; greater than 0. */
   sku: number;
+  /** Units to add: 1..10000. */
   count: number;
 }
 
+/** AddToCartResponse is empty: the units are in the cart. */
 export interface AddToCartResponse {
 }
 
+/** DeleteFromCartRequest removes units of one SKU from a cart. */
 export interface DeleteFromCartRequest {
+  /** Whose cart; greater than 0. */
   userId: number;
+  /** The product; greater than 0. */
   sku: number;
+  /** Units to remove: 1..10000; more than the cart holds removes the item. */
   count: number;
 }
 
+/** DeleteFromCartResponse is empty: the units are gone. */
 export interface DeleteFromCartResponse {
 }
 
+/** ListCartRequest names the cart to read. */
 export interface ListCartRequest {
+  /** Whose cart; greater than 0. */
   userId: number;
 }
 
+/** CartItem is one SKU in a cart, priced. */
 export interface CartItem {
+  /** The product. */
   sku: number;
+  /** Units in the cart: 1..10000. */
   count: number;
+  /** The product's name, from ProductService. */
   name: string;
-  /** Price of one unit in minor units (cents). */
+  /** Price of one unit in minor units (cents), from ProductService. */
   price: number;
 }
 
+/** ListCartResponse is a cart with its total. */
 export interface ListCartResponse {
+  /** The cart's items, ordered by SKU. */
   items: CartItem[];
+  /** Sum of price times count over the items, in minor units. */
   totalPrice: number;
 }
 
+/** ClearCartRequest names the cart to empty. */
 export interface ClearCartRequest {
+  /** Whose cart; greater than 0. */
   userId: number;
 }
 
+/** ClearCartResponse is empty: the cart is empty. */
 export interface ClearCartResponse {
 }
 
+/** PurchaseRequest buys what is in a cart. */
 export interface PurchaseRequest {
+  /** Whose cart; greater than 0. */
   userId: number;
+  /**
+   * At most 128 characters. The same key again answers the same order_id and makes no second
+   * order. Empty: Checkout derives a key from the cart as it is, so that a retry after an answer
+   * from LOMS was lost finds the order LOMS made instead of making a second one.
+   */
   idempotencyKey: string;
 }
 
+/** PurchaseResponse is the order the cart became. */
 export interface PurchaseResponse {
+  /** The LOMS order, AWAITING_PAYMENT when it was just created. */
   orderId: number;
 }
 
@@ -958,9 +989,33 @@ export const PurchaseResponse: MessageFns<PurchaseResponse> = {
   },
 };
 
-/** CheckoutService owns shoppers' carts and turns them into orders. */
+/**
+ * CheckoutService owns shoppers' carts and turns them into orders. It never touches stock: it
+ * asks LOMS, and asks ProductService for names and prices.
+ *
+ * Every call carries `authorization: Bearer <token>`, a shopper token (see docs/api.md,
+ * "Security"). Checks, in this order: the token (UNAUTHENTICATED, google.rpc.ErrorInfo reason
+ * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED, domain "auth"); the input bounds
+ * (INVALID_ARGUMENT with a google.rpc.BadRequest naming each field); user_id equal to the token's
+ * subject unless the token has the admin scope (PERMISSION_DENIED, reason USER_MISMATCH).
+ *
+ * A dependency (LOMS, ProductService, the database) still failing after retries: UNAVAILABLE;
+ * one not answering within its deadline: DEADLINE_EXCEEDED. Checkout's own FAILED_PRECONDITION
+ * refusals carry google.rpc.ErrorInfo with domain "checkout.v1".
+ */
 export type CheckoutServiceService = typeof CheckoutServiceService;
 export const CheckoutServiceService = {
+  /**
+   * AddToCart adds count units of a SKU to the user's cart.
+   *
+   * OK. NOT_FOUND: ProductService does not know the SKU.
+   * FAILED_PRECONDITION with ErrorInfo and one google.rpc.PreconditionFailure violation:
+   * INSUFFICIENT_STOCK when LOMS has fewer units available than the cart would then hold
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>");
+   * CART_ITEM_LIMIT when the cart would hold more than 10000 units of the SKU;
+   * CART_FULL when the SKU is new to a cart that already holds 100 SKUs.
+   * INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   addToCart: {
     path: "/checkout.v1.CheckoutService/AddToCart" as const,
     requestStream: false as const,
@@ -970,6 +1025,12 @@ export const CheckoutServiceService = {
     responseSerialize: (value: AddToCartResponse): Buffer => Buffer.from(AddToCartResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AddToCartResponse => AddToCartResponse.decode(value),
   },
+  /**
+   * DeleteFromCart removes up to count units of a SKU; the item goes when it reaches 0. Removing
+   * what is not in the cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   deleteFromCart: {
     path: "/checkout.v1.CheckoutService/DeleteFromCart" as const,
     requestStream: false as const,
@@ -981,6 +1042,13 @@ export const CheckoutServiceService = {
       Buffer.from(DeleteFromCartResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteFromCartResponse => DeleteFromCartResponse.decode(value),
   },
+  /**
+   * ListCart returns the cart's items by SKU with each product's name and unit price, and the
+   * total. An empty cart is OK with no items and a total of 0.
+   *
+   * OK. NOT_FOUND: a SKU in the cart is no longer known to ProductService.
+   * INVALID_ARGUMENT: user_id not positive.
+   */
   listCart: {
     path: "/checkout.v1.CheckoutService/ListCart" as const,
     requestStream: false as const,
@@ -990,6 +1058,11 @@ export const CheckoutServiceService = {
     responseSerialize: (value: ListCartResponse): Buffer => Buffer.from(ListCartResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListCartResponse => ListCartResponse.decode(value),
   },
+  /**
+   * ClearCart empties the user's cart; an empty cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive.
+   */
   clearCart: {
     path: "/checkout.v1.CheckoutService/ClearCart" as const,
     requestStream: false as const,
@@ -999,7 +1072,19 @@ export const CheckoutServiceService = {
     responseSerialize: (value: ClearCartResponse): Buffer => Buffer.from(ClearCartResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ClearCartResponse => ClearCartResponse.decode(value),
   },
-  /** Purchase turns the cart into a LOMS order and clears the cart once the order exists. */
+  /**
+   * Purchase turns the cart into a LOMS order (passing the idempotency key on to CreateOrder)
+   * and, once the order exists, removes the bought units from the cart.
+   *
+   * OK: the order id. An idempotency_key this user already used answers its order id before
+   * anything else is checked, so a retry after success answers although the cart is now empty.
+   * FAILED_PRECONDITION: the cart is empty (ErrorInfo reason EMPTY_CART); or LOMS refused the
+   * order for lack of stock: its status passes through unchanged, with LOMS' details
+   * (ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}} and the
+   * PreconditionFailure), and the cart stays as it was.
+   * INVALID_ARGUMENT: user_id not positive, idempotency_key over 128 characters, or a key LOMS
+   * already used for a different cart (BadRequest field "idempotency_key").
+   */
   purchase: {
     path: "/checkout.v1.CheckoutService/Purchase" as const,
     requestStream: false as const,
@@ -1012,15 +1097,67 @@ export const CheckoutServiceService = {
 } as const;
 
 export interface CheckoutServiceServer extends UntypedServiceImplementation {
+  /**
+   * AddToCart adds count units of a SKU to the user's cart.
+   *
+   * OK. NOT_FOUND: ProductService does not know the SKU.
+   * FAILED_PRECONDITION with ErrorInfo and one google.rpc.PreconditionFailure violation:
+   * INSUFFICIENT_STOCK when LOMS has fewer units available than the cart would then hold
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>");
+   * CART_ITEM_LIMIT when the cart would hold more than 10000 units of the SKU;
+   * CART_FULL when the SKU is new to a cart that already holds 100 SKUs.
+   * INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   addToCart: handleUnaryCall<AddToCartRequest, AddToCartResponse>;
+  /**
+   * DeleteFromCart removes up to count units of a SKU; the item goes when it reaches 0. Removing
+   * what is not in the cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   deleteFromCart: handleUnaryCall<DeleteFromCartRequest, DeleteFromCartResponse>;
+  /**
+   * ListCart returns the cart's items by SKU with each product's name and unit price, and the
+   * total. An empty cart is OK with no items and a total of 0.
+   *
+   * OK. NOT_FOUND: a SKU in the cart is no longer known to ProductService.
+   * INVALID_ARGUMENT: user_id not positive.
+   */
   listCart: handleUnaryCall<ListCartRequest, ListCartResponse>;
+  /**
+   * ClearCart empties the user's cart; an empty cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive.
+   */
   clearCart: handleUnaryCall<ClearCartRequest, ClearCartResponse>;
-  /** Purchase turns the cart into a LOMS order and clears the cart once the order exists. */
+  /**
+   * Purchase turns the cart into a LOMS order (passing the idempotency key on to CreateOrder)
+   * and, once the order exists, removes the bought units from the cart.
+   *
+   * OK: the order id. An idempotency_key this user already used answers its order id before
+   * anything else is checked, so a retry after success answers although the cart is now empty.
+   * FAILED_PRECONDITION: the cart is empty (ErrorInfo reason EMPTY_CART); or LOMS refused the
+   * order for lack of stock: its status passes through unchanged, with LOMS' details
+   * (ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}} and the
+   * PreconditionFailure), and the cart stays as it was.
+   * INVALID_ARGUMENT: user_id not positive, idempotency_key over 128 characters, or a key LOMS
+   * already used for a different cart (BadRequest field "idempotency_key").
+   */
   purchase: handleUnaryCall<PurchaseRequest, PurchaseResponse>;
 }
 
 export interface CheckoutServiceClient extends Client {
+  /**
+   * AddToCart adds count units of a SKU to the user's cart.
+   *
+   * OK. NOT_FOUND: ProductService does not know the SKU.
+   * FAILED_PRECONDITION with ErrorInfo and one google.rpc.PreconditionFailure violation:
+   * INSUFFICIENT_STOCK when LOMS has fewer units available than the cart would then hold
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>");
+   * CART_ITEM_LIMIT when the cart would hold more than 10000 units of the SKU;
+   * CART_FULL when the SKU is new to a cart that already holds 100 SKUs.
+   * INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   addToCart(
     request: AddToCartRequest,
     callback: (error: ServiceError | null, response: AddToCartResponse) => void,
@@ -1036,6 +1173,12 @@ export interface CheckoutServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AddToCartResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * DeleteFromCart removes up to count units of a SKU; the item goes when it reaches 0. Removing
+   * what is not in the cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id or sku not positive, count out of 1..10000.
+   */
   deleteFromCart(
     request: DeleteFromCartRequest,
     callback: (error: ServiceError | null, response: DeleteFromCartResponse) => void,
@@ -1051,6 +1194,13 @@ export interface CheckoutServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteFromCartResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * ListCart returns the cart's items by SKU with each product's name and unit price, and the
+   * total. An empty cart is OK with no items and a total of 0.
+   *
+   * OK. NOT_FOUND: a SKU in the cart is no longer known to ProductService.
+   * INVALID_ARGUMENT: user_id not positive.
+   */
   listCart(
     request: ListCartRequest,
     callback: (error: ServiceError | null, response: ListCartResponse) => void,
@@ -1066,6 +1216,11 @@ export interface CheckoutServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListCartResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * ClearCart empties the user's cart; an empty cart is OK.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive.
+   */
   clearCart(
     request: ClearCartRequest,
     callback: (error: ServiceError | null, response: ClearCartResponse) => void,
@@ -1081,7 +1236,19 @@ export interface CheckoutServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ClearCartResponse) => void,
   ): ClientUnaryCall;
-  /** Purchase turns the cart into a LOMS order and clears the cart once the order exists. */
+  /**
+   * Purchase turns the cart into a LOMS order (passing the idempotency key on to CreateOrder)
+   * and, once the order exists, removes the bought units from the cart.
+   *
+   * OK: the order id. An idempotency_key this user already used answers its order id before
+   * anything else is checked, so a retry after success answers although the cart is now empty.
+   * FAILED_PRECONDITION: the cart is empty (ErrorInfo reason EMPTY_CART); or LOMS refused the
+   * order for lack of stock: its status passes through unchanged, with LOMS' details
+   * (ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}} and the
+   * PreconditionFailure), and the cart stays as it was.
+   * INVALID_ARGUMENT: user_id not positive, idempotency_key over 128 characters, or a key LOMS
+   * already used for a different cart (BadRequest field "idempotency_key").
+   */
   purchase(
     request: PurchaseRequest,
     callback: (error: ServiceError | null, response: PurchaseResponse) => void,

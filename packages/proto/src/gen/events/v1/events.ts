@@ -14,17 +14,27 @@ export const protobufPackage = "events.v1";
 export const protobufFileName = "events/v1/events.proto";
 
 /**
- * OrderStatusChanged is published (as its JSON mapping) to the order status topic,
- * keyed by the order id in decimal, once per change of an order's status.
+ * OrderStatusChanged is published as its JSON mapping to the order status topic
+ * (`loms.order-status` by default), keyed by the order id in decimal, once per change of an
+ * order's status into AWAITING_PAYMENT, FAILED, PAYED or CANCELLED. Delivery is at least once and
+ * in order per order; see docs/events.md.
  */
 export interface OrderStatusChanged {
-  /** UUID; consumers deduplicate by it. */
+  /** A UUID, unique per event; consumers deduplicate by it. */
   eventId: string;
+  /** The order whose status changed. */
   orderId: number;
+  /** The user who placed the order. */
   userId: number;
+  /** The status the order moved into. */
   status: OrderStatus;
+  /** The status it left (NEW for the event of the order's creation). */
   previousStatus: OrderStatus;
-  occurredAt: Date | undefined;
+  /** When the status changed, as recorded by LOMS. */
+  occurredAt:
+    | Date
+    | undefined;
+  /** The order's items, merged by SKU and sorted by SKU. */
   items: OrderItem[];
 }
 

@@ -24,12 +24,26 @@ export const protobufPackage = "loms.v1";
 
 export const protobufFileName = "loms/v1/loms.proto";
 
+/**
+ * OrderStatus is where an order is in its life cycle:
+ * NEW -> AWAITING_PAYMENT -> PAYED or CANCELLED; NEW -> FAILED; NEW -> CANCELLED.
+ * FAILED, PAYED and CANCELLED are final.
+ */
 export enum OrderStatus {
+  /** ORDER_STATUS_UNSPECIFIED - Never set on a stored order. */
   ORDER_STATUS_UNSPECIFIED = 0,
+  /** ORDER_STATUS_NEW - Created, stock not yet reserved. An order left here by a crash is cancelled by the canceller. */
   ORDER_STATUS_NEW = 1,
+  /** ORDER_STATUS_AWAITING_PAYMENT - Stock reserved; waiting for OrderPayed until the payment deadline. */
   ORDER_STATUS_AWAITING_PAYMENT = 2,
+  /** ORDER_STATUS_FAILED - Refused at creation: not enough stock. Nothing is reserved. Final. */
   ORDER_STATUS_FAILED = 3,
+  /** ORDER_STATUS_PAYED - Paid; the reserved units were written off. Final. */
   ORDER_STATUS_PAYED = 4,
+  /**
+   * ORDER_STATUS_CANCELLED - Cancelled by CancelOrder, by a payment after the deadline or by the timeout canceller; the
+   * reserved units were released. Final.
+   */
   ORDER_STATUS_CANCELLED = 5,
   UNRECOGNIZED = -1,
 }
@@ -81,81 +95,139 @@ export function orderStatusToJSON(object: OrderStatus): string {
   }
 }
 
+/** OrderItem is a number of units of one SKU. */
 export interface OrderItem {
+  /** The product's stock keeping unit; greater than 0. */
   sku: number;
+  /** Units wanted; 1..10000, also after merging the items of one SKU. */
   count: number;
 }
 
+/** Order is an order as LOMS stores it. */
 export interface Order {
+  /** The order's id, assigned by LOMS; ids grow with time. */
   orderId: number;
+  /** The user who placed the order. */
   userId: number;
+  /** Where the order is in its life cycle. */
   status: OrderStatus;
+  /** The ordered items, merged by SKU and sorted by SKU. */
   items: OrderItem[];
-  createdAt: Date | undefined;
-  updatedAt: Date | undefined;
+  /** When the order was created. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When the order's status last changed (created_at if it never did). */
+  updatedAt:
+    | Date
+    | undefined;
+  /**
+   * created_at plus the payment timeout (10 minutes by default). An AWAITING_PAYMENT order still
+   * unpaid at this instant is cancelled; set on every order, also on FAILED ones.
+   */
   paymentDeadline: Date | undefined;
 }
 
+/** CreateOrderRequest is an order to place. */
 export interface CreateOrderRequest {
+  /** The user placing the order; greater than 0. */
   userId: number;
+  /** What to order: not empty, at most 100 distinct SKUs. Items of one SKU are merged. */
   items: OrderItem[];
-  /** Same (user_id, idempotency_key) again returns the same order. Empty: no idempotency. */
+  /**
+   * At most 128 characters. The same (user_id, idempotency_key) again answers as the first call
+   * did (the same order id and its current status, or the same FAILED_PRECONDITION) and reserves
+   * nothing twice; with different items it is INVALID_ARGUMENT. Empty: no idempotency.
+   */
   idempotencyKey: string;
 }
 
+/** CreateOrderResponse is the order that was created (or found by its idempotency key). */
 export interface CreateOrderResponse {
+  /** The order's id. */
   orderId: number;
+  /** AWAITING_PAYMENT when created now; on a replay of the key, the order's current status. */
   status: OrderStatus;
+  /** When the order is cancelled if still unpaid. */
   paymentDeadline: Date | undefined;
 }
 
+/** GetOrderRequest names the order to read. */
 export interface GetOrderRequest {
+  /** The order's id; greater than 0. */
   orderId: number;
 }
 
+/** GetOrderResponse holds the order asked for. */
 export interface GetOrderResponse {
+  /** The order. */
   order: Order | undefined;
 }
 
+/** ListOrdersRequest asks for one page of a user's orders. */
 export interface ListOrdersRequest {
+  /** Whose orders; greater than 0. */
   userId: number;
-  /** 0 means the default (50); at most 1000. */
+  /** Orders per page: 0..1000; 0 means the default (50). */
   pageSize: number;
+  /**
+   * Empty for the first page, else the next_page_token of the previous page (issued for the same
+   * user_id); any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
+/** ListOrdersResponse is one page of a user's orders. */
 export interface ListOrdersResponse {
+  /** Up to page_size orders, newest first. */
   orders: Order[];
+  /** Token of the next page; empty on the last page. */
   nextPageToken: string;
 }
 
+/** OrderPayedRequest names the order that was paid. */
 export interface OrderPayedRequest {
+  /** The order's id; greater than 0. */
   orderId: number;
 }
 
+/** OrderPayedResponse is empty: the order is PAYED. */
 export interface OrderPayedResponse {
 }
 
+/** CancelOrderRequest names the order to cancel. */
 export interface CancelOrderRequest {
+  /** The order's id; greater than 0. */
   orderId: number;
 }
 
+/** CancelOrderResponse is empty: the order is CANCELLED. */
 export interface CancelOrderResponse {
 }
 
+/** StocksRequest names the SKU whose stock to read. */
 export interface StocksRequest {
+  /** The SKU; greater than 0. */
   sku: number;
 }
 
+/** WarehouseStock is the stock of one SKU in one warehouse. */
 export interface WarehouseStock {
+  /** The warehouse. */
   warehouseId: number;
+  /** Units in the warehouse, reserved ones included. */
   total: number;
+  /** Units held by AWAITING_PAYMENT orders; never more than total. */
   reserved: number;
+  /** total - reserved: units an order can still reserve. */
   available: number;
 }
 
+/** StocksResponse is the stock of one SKU. */
 export interface StocksResponse {
+  /** Units available over all warehouses (the sum of their available); 0 for an unknown SKU. */
   available: number;
+  /** One entry per warehouse that stocks the SKU, by warehouse id. */
   warehouses: WarehouseStock[];
 }
 
@@ -1522,13 +1594,34 @@ export const StocksResponse: MessageFns<StocksResponse> = {
   },
 };
 
-/** LomsService owns warehouses, stock, orders and their reservations. */
+/**
+ * LomsService owns warehouses, stock, orders and their reservations; it is the only writer of stock.
+ *
+ * Internal service: callers authenticate with a client certificate from our CA (mutual TLS), and
+ * each identity may call only its own methods (checkout, payments, admin; see docs/api.md,
+ * "Security"). A method the identity may not call answers PERMISSION_DENIED with
+ * google.rpc.ErrorInfo{reason: "CALLER_NOT_ALLOWED", domain: "auth"}.
+ *
+ * Every method checks its input bounds before any lookup and answers INVALID_ARGUMENT with a
+ * google.rpc.BadRequest that names each offending field as this file does (`items[2].count`).
+ * The database unreachable: UNAVAILABLE; a statement past its timeout: DEADLINE_EXCEEDED; anything
+ * unexpected: INTERNAL with only a trace id (the details are logged).
+ */
 export type LomsServiceService = typeof LomsServiceService;
 export const LomsServiceService = {
   /**
-   * CreateOrder reserves stock for every item, all or nothing.
-   * Not enough stock: FAILED_PRECONDITION with google.rpc.ErrorInfo (order_id) and
-   * google.rpc.PreconditionFailure (one violation per short SKU); the order is stored as FAILED.
+   * CreateOrder stores an order and reserves stock for every item, all or nothing, taking each
+   * SKU from its warehouses in warehouse id order. Items of one SKU are merged first.
+   *
+   * OK: the order is AWAITING_PAYMENT until payment_deadline.
+   * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
+   * available). The order is still stored, as FAILED, with nothing reserved; the status carries
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
+   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
+   * other items (BadRequest field "idempotency_key").
+   * Callers: checkout, admin.
    */
   createOrder: {
     path: "/loms.v1.LomsService/CreateOrder" as const,
@@ -1539,6 +1632,12 @@ export const LomsServiceService = {
     responseSerialize: (value: CreateOrderResponse): Buffer => Buffer.from(CreateOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateOrderResponse => CreateOrderResponse.decode(value),
   },
+  /**
+   * GetOrder returns one order.
+   *
+   * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, payments, admin.
+   */
   getOrder: {
     path: "/loms.v1.LomsService/GetOrder" as const,
     requestStream: false as const,
@@ -1548,7 +1647,14 @@ export const LomsServiceService = {
     responseSerialize: (value: GetOrderResponse): Buffer => Buffer.from(GetOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOrderResponse => GetOrderResponse.decode(value),
   },
-  /** ListOrders returns a user's orders, newest first. */
+  /**
+   * ListOrders returns a user's orders, newest first, one page at a time. A user without orders
+   * gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   * Callers: checkout, admin.
+   */
   listOrders: {
     path: "/loms.v1.LomsService/ListOrders" as const,
     requestStream: false as const,
@@ -1558,7 +1664,20 @@ export const LomsServiceService = {
     responseSerialize: (value: ListOrdersResponse): Buffer => Buffer.from(ListOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListOrdersResponse => ListOrdersResponse.decode(value),
   },
-  /** OrderPayed writes the order's reservations off. */
+  /**
+   * OrderPayed records the payment of an AWAITING_PAYMENT order: it becomes PAYED and its
+   * reservations are written off (stock total and reserved both drop).
+   *
+   * OK: paid now, or already PAYED (nothing is written off twice).
+   * FAILED_PRECONDITION: the order is NEW, FAILED or CANCELLED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}} and a
+   * PreconditionFailure of type "STATUS"); or its payment_deadline has passed
+   * (ErrorInfo{reason: "PAYMENT_DEADLINE_PASSED", metadata: {order_id, payment_deadline}}): the
+   * payment is refused and the order is CANCELLED, its stock released, even if the canceller has
+   * not reached it yet.
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: payments, admin.
+   */
   orderPayed: {
     path: "/loms.v1.LomsService/OrderPayed" as const,
     requestStream: false as const,
@@ -1568,7 +1687,15 @@ export const LomsServiceService = {
     responseSerialize: (value: OrderPayedResponse): Buffer => Buffer.from(OrderPayedResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): OrderPayedResponse => OrderPayedResponse.decode(value),
   },
-  /** CancelOrder releases the order's reservations. */
+  /**
+   * CancelOrder cancels a NEW or AWAITING_PAYMENT order and releases its reservations.
+   *
+   * OK: cancelled now, or already CANCELLED.
+   * FAILED_PRECONDITION: the order is PAYED or FAILED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}}).
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, admin.
+   */
   cancelOrder: {
     path: "/loms.v1.LomsService/CancelOrder" as const,
     requestStream: false as const,
@@ -1578,7 +1705,13 @@ export const LomsServiceService = {
     responseSerialize: (value: CancelOrderResponse): Buffer => Buffer.from(CancelOrderResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CancelOrderResponse => CancelOrderResponse.decode(value),
   },
-  /** Stocks returns the stock of one SKU per warehouse. */
+  /**
+   * Stocks returns the stock of one SKU per warehouse and the units available over all of them.
+   *
+   * OK, also for a SKU that has no stock rows (available 0, no warehouses);
+   * INVALID_ARGUMENT: sku not positive.
+   * Callers: checkout, admin.
+   */
   stocks: {
     path: "/loms.v1.LomsService/Stocks" as const,
     requestStream: false as const,
@@ -1592,27 +1725,85 @@ export const LomsServiceService = {
 
 export interface LomsServiceServer extends UntypedServiceImplementation {
   /**
-   * CreateOrder reserves stock for every item, all or nothing.
-   * Not enough stock: FAILED_PRECONDITION with google.rpc.ErrorInfo (order_id) and
-   * google.rpc.PreconditionFailure (one violation per short SKU); the order is stored as FAILED.
+   * CreateOrder stores an order and reserves stock for every item, all or nothing, taking each
+   * SKU from its warehouses in warehouse id order. Items of one SKU are merged first.
+   *
+   * OK: the order is AWAITING_PAYMENT until payment_deadline.
+   * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
+   * available). The order is still stored, as FAILED, with nothing reserved; the status carries
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
+   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
+   * other items (BadRequest field "idempotency_key").
+   * Callers: checkout, admin.
    */
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
+  /**
+   * GetOrder returns one order.
+   *
+   * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, payments, admin.
+   */
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
-  /** ListOrders returns a user's orders, newest first. */
+  /**
+   * ListOrders returns a user's orders, newest first, one page at a time. A user without orders
+   * gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   * Callers: checkout, admin.
+   */
   listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
-  /** OrderPayed writes the order's reservations off. */
+  /**
+   * OrderPayed records the payment of an AWAITING_PAYMENT order: it becomes PAYED and its
+   * reservations are written off (stock total and reserved both drop).
+   *
+   * OK: paid now, or already PAYED (nothing is written off twice).
+   * FAILED_PRECONDITION: the order is NEW, FAILED or CANCELLED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}} and a
+   * PreconditionFailure of type "STATUS"); or its payment_deadline has passed
+   * (ErrorInfo{reason: "PAYMENT_DEADLINE_PASSED", metadata: {order_id, payment_deadline}}): the
+   * payment is refused and the order is CANCELLED, its stock released, even if the canceller has
+   * not reached it yet.
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: payments, admin.
+   */
   orderPayed: handleUnaryCall<OrderPayedRequest, OrderPayedResponse>;
-  /** CancelOrder releases the order's reservations. */
+  /**
+   * CancelOrder cancels a NEW or AWAITING_PAYMENT order and releases its reservations.
+   *
+   * OK: cancelled now, or already CANCELLED.
+   * FAILED_PRECONDITION: the order is PAYED or FAILED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}}).
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, admin.
+   */
   cancelOrder: handleUnaryCall<CancelOrderRequest, CancelOrderResponse>;
-  /** Stocks returns the stock of one SKU per warehouse. */
+  /**
+   * Stocks returns the stock of one SKU per warehouse and the units available over all of them.
+   *
+   * OK, also for a SKU that has no stock rows (available 0, no warehouses);
+   * INVALID_ARGUMENT: sku not positive.
+   * Callers: checkout, admin.
+   */
   stocks: handleUnaryCall<StocksRequest, StocksResponse>;
 }
 
 export interface LomsServiceClient extends Client {
   /**
-   * CreateOrder reserves stock for every item, all or nothing.
-   * Not enough stock: FAILED_PRECONDITION with google.rpc.ErrorInfo (order_id) and
-   * google.rpc.PreconditionFailure (one violation per short SKU); the order is stored as FAILED.
+   * CreateOrder stores an order and reserves stock for every item, all or nothing, taking each
+   * SKU from its warehouses in warehouse id order. Items of one SKU are merged first.
+   *
+   * OK: the order is AWAITING_PAYMENT until payment_deadline.
+   * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
+   * available). The order is still stored, as FAILED, with nothing reserved; the status carries
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
+   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
+   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
+   * other items (BadRequest field "idempotency_key").
+   * Callers: checkout, admin.
    */
   createOrder(
     request: CreateOrderRequest,
@@ -1629,6 +1820,12 @@ export interface LomsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * GetOrder returns one order.
+   *
+   * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, payments, admin.
+   */
   getOrder(
     request: GetOrderRequest,
     callback: (error: ServiceError | null, response: GetOrderResponse) => void,
@@ -1644,7 +1841,14 @@ export interface LomsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOrderResponse) => void,
   ): ClientUnaryCall;
-  /** ListOrders returns a user's orders, newest first. */
+  /**
+   * ListOrders returns a user's orders, newest first, one page at a time. A user without orders
+   * gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   * Callers: checkout, admin.
+   */
   listOrders(
     request: ListOrdersRequest,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
@@ -1660,7 +1864,20 @@ export interface LomsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
   ): ClientUnaryCall;
-  /** OrderPayed writes the order's reservations off. */
+  /**
+   * OrderPayed records the payment of an AWAITING_PAYMENT order: it becomes PAYED and its
+   * reservations are written off (stock total and reserved both drop).
+   *
+   * OK: paid now, or already PAYED (nothing is written off twice).
+   * FAILED_PRECONDITION: the order is NEW, FAILED or CANCELLED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}} and a
+   * PreconditionFailure of type "STATUS"); or its payment_deadline has passed
+   * (ErrorInfo{reason: "PAYMENT_DEADLINE_PASSED", metadata: {order_id, payment_deadline}}): the
+   * payment is refused and the order is CANCELLED, its stock released, even if the canceller has
+   * not reached it yet.
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: payments, admin.
+   */
   orderPayed(
     request: OrderPayedRequest,
     callback: (error: ServiceError | null, response: OrderPayedResponse) => void,
@@ -1676,7 +1893,15 @@ export interface LomsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: OrderPayedResponse) => void,
   ): ClientUnaryCall;
-  /** CancelOrder releases the order's reservations. */
+  /**
+   * CancelOrder cancels a NEW or AWAITING_PAYMENT order and releases its reservations.
+   *
+   * OK: cancelled now, or already CANCELLED.
+   * FAILED_PRECONDITION: the order is PAYED or FAILED
+   * (ErrorInfo{reason: "ORDER_STATUS_CONFLICT", metadata: {order_id, status}}).
+   * NOT_FOUND: no such order; INVALID_ARGUMENT: order_id not positive.
+   * Callers: checkout, admin.
+   */
   cancelOrder(
     request: CancelOrderRequest,
     callback: (error: ServiceError | null, response: CancelOrderResponse) => void,
@@ -1692,7 +1917,13 @@ export interface LomsServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CancelOrderResponse) => void,
   ): ClientUnaryCall;
-  /** Stocks returns the stock of one SKU per warehouse. */
+  /**
+   * Stocks returns the stock of one SKU per warehouse and the units available over all of them.
+   *
+   * OK, also for a SKU that has no stock rows (available 0, no warehouses);
+   * INVALID_ARGUMENT: sku not positive.
+   * Callers: checkout, admin.
+   */
   stocks(
     request: StocksRequest,
     callback: (error: ServiceError | null, response: StocksResponse) => void,

@@ -25,24 +25,42 @@ export const protobufPackage = "notifications.v1";
 
 export const protobufFileName = "notifications/v1/notifications.proto";
 
+/** Notification is what a user was told about one status change of one order. */
 export interface Notification {
+  /** The id of the order status event it came from (a UUID, lower case); one notification per event. */
   eventId: string;
+  /** The order whose status changed. */
   orderId: number;
+  /** The order's new status: AWAITING_PAYMENT, FAILED, PAYED or CANCELLED. */
   status: OrderStatus;
+  /** The text the user was sent, e.g. "Order 42 is paid". */
   message: string;
-  createdAt: Date | undefined;
+  /** When Notifications recorded the event. */
+  createdAt:
+    | Date
+    | undefined;
+  /** When the delivery channel accepted the notification; unset while it is not delivered yet. */
   deliveredAt: Date | undefined;
 }
 
+/** ListNotificationsRequest asks for one page of a user's notifications. */
 export interface ListNotificationsRequest {
+  /** Whose notifications; greater than 0. */
   userId: number;
-  /** 0 means the default (50); at most 1000. */
+  /** Notifications per page: 0..1000; 0 means the default (50). */
   pageSize: number;
+  /**
+   * Empty for the first page, else the next_page_token of the previous page (issued for the same
+   * user_id); any other value is INVALID_ARGUMENT.
+   */
   pageToken: string;
 }
 
+/** ListNotificationsResponse is one page of a user's notifications. */
 export interface ListNotificationsResponse {
+  /** Up to page_size notifications, newest first. */
   notifications: Notification[];
+  /** Token of the next page; empty on the last page. */
   nextPageToken: string;
 }
 
@@ -415,10 +433,26 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
   },
 };
 
-/** NotificationsService serves the history of what users were told about their orders. */
+/**
+ * NotificationsService serves the history of what users were told about their orders. It learns
+ * about orders only from the order status events on Kafka (see docs/events.md).
+ *
+ * Every call carries `authorization: Bearer <token>`, a shopper token (see docs/api.md,
+ * "Security"). Checks, in this order: the token (UNAUTHENTICATED, google.rpc.ErrorInfo reason
+ * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED, domain "auth"); the input bounds
+ * (INVALID_ARGUMENT with a google.rpc.BadRequest naming each field); user_id equal to the token's
+ * subject unless the token has the admin scope (PERMISSION_DENIED, reason USER_MISMATCH).
+ * The database unreachable: UNAVAILABLE.
+ */
 export type NotificationsServiceService = typeof NotificationsServiceService;
 export const NotificationsServiceService = {
-  /** ListNotifications returns a user's notifications, newest first. */
+  /**
+   * ListNotifications returns a user's notifications, newest first by the time Notifications
+   * recorded them, one page at a time. A user without notifications gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   */
   listNotifications: {
     path: "/notifications.v1.NotificationsService/ListNotifications" as const,
     requestStream: false as const,
@@ -433,12 +467,24 @@ export const NotificationsServiceService = {
 } as const;
 
 export interface NotificationsServiceServer extends UntypedServiceImplementation {
-  /** ListNotifications returns a user's notifications, newest first. */
+  /**
+   * ListNotifications returns a user's notifications, newest first by the time Notifications
+   * recorded them, one page at a time. A user without notifications gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   */
   listNotifications: handleUnaryCall<ListNotificationsRequest, ListNotificationsResponse>;
 }
 
 export interface NotificationsServiceClient extends Client {
-  /** ListNotifications returns a user's notifications, newest first. */
+  /**
+   * ListNotifications returns a user's notifications, newest first by the time Notifications
+   * recorded them, one page at a time. A user without notifications gets an empty list.
+   *
+   * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
+   * server did not issue for this user.
+   */
   listNotifications(
     request: ListNotificationsRequest,
     callback: (error: ServiceError | null, response: ListNotificationsResponse) => void,

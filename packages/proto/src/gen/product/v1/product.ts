@@ -23,22 +23,31 @@ export const protobufPackage = "product.v1";
 
 export const protobufFileName = "product/v1/product.proto";
 
+/** GetProductRequest names the product to read. */
 export interface GetProductRequest {
+  /** The product's SKU; greater than 0. */
   sku: number;
 }
 
+/** GetProductResponse is one product. */
 export interface GetProductResponse {
+  /** The product's name. */
   name: string;
   /** Price of one unit in minor units (cents). */
   price: number;
 }
 
+/** ListSkusRequest asks for one page of SKUs. */
 export interface ListSkusRequest {
+  /** Only SKUs greater than this one; 0 for the first page, else the last SKU of the previous page. */
   startAfterSku: number;
+  /** SKUs per page: 0..1000; 0 means the default (100). */
   count: number;
 }
 
+/** ListSkusResponse is one page of SKUs. */
 export interface ListSkusResponse {
+  /** Up to count SKUs, ascending; fewer (or none) at the end of the catalogue. */
   skus: number[];
 }
 
@@ -364,9 +373,23 @@ export const ListSkusResponse: MessageFns<ListSkusResponse> = {
   },
 };
 
-/** ProductService is the external product catalogue: names and prices by SKU. */
+/**
+ * ProductService is the external product catalogue: names and prices by SKU. The repository ships
+ * a local implementation of the same API for development and tests.
+ *
+ * Callers are limited to a request rate (10 calls a second per client by default; the client is
+ * its access token, else its address): over it, RESOURCE_EXHAUSTED. When an access token is
+ * configured every call must carry `authorization: Bearer <token>`, else UNAUTHENTICATED. Both are
+ * checked before the request's fields. The local implementation can also add latency and answer a
+ * share of calls UNAVAILABLE, to test its clients.
+ */
 export type ProductServiceService = typeof ProductServiceService;
 export const ProductServiceService = {
+  /**
+   * GetProduct returns the name and unit price of one SKU.
+   *
+   * OK; NOT_FOUND: no product with this SKU; INVALID_ARGUMENT: sku not positive.
+   */
   getProduct: {
     path: "/product.v1.ProductService/GetProduct" as const,
     requestStream: false as const,
@@ -376,6 +399,11 @@ export const ProductServiceService = {
     responseSerialize: (value: GetProductResponse): Buffer => Buffer.from(GetProductResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetProductResponse => GetProductResponse.decode(value),
   },
+  /**
+   * ListSkus returns the catalogue's SKUs in ascending order, one page at a time.
+   *
+   * OK (an empty list past the last SKU); INVALID_ARGUMENT: count out of 0..1000.
+   */
   listSkus: {
     path: "/product.v1.ProductService/ListSkus" as const,
     requestStream: false as const,
@@ -388,11 +416,26 @@ export const ProductServiceService = {
 } as const;
 
 export interface ProductServiceServer extends UntypedServiceImplementation {
+  /**
+   * GetProduct returns the name and unit price of one SKU.
+   *
+   * OK; NOT_FOUND: no product with this SKU; INVALID_ARGUMENT: sku not positive.
+   */
   getProduct: handleUnaryCall<GetProductRequest, GetProductResponse>;
+  /**
+   * ListSkus returns the catalogue's SKUs in ascending order, one page at a time.
+   *
+   * OK (an empty list past the last SKU); INVALID_ARGUMENT: count out of 0..1000.
+   */
   listSkus: handleUnaryCall<ListSkusRequest, ListSkusResponse>;
 }
 
 export interface ProductServiceClient extends Client {
+  /**
+   * GetProduct returns the name and unit price of one SKU.
+   *
+   * OK; NOT_FOUND: no product with this SKU; INVALID_ARGUMENT: sku not positive.
+   */
   getProduct(
     request: GetProductRequest,
     callback: (error: ServiceError | null, response: GetProductResponse) => void,
@@ -408,6 +451,11 @@ export interface ProductServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetProductResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * ListSkus returns the catalogue's SKUs in ascending order, one page at a time.
+   *
+   * OK (an empty list past the last SKU); INVALID_ARGUMENT: count out of 0..1000.
+   */
   listSkus(
     request: ListSkusRequest,
     callback: (error: ServiceError | null, response: ListSkusResponse) => void,
