@@ -1,5 +1,5 @@
 // deployments/docker-compose.yml and the Dockerfile, checked without Docker: what they mount exists, the env
-// variables are ones each service's config schema knows (with values it accepts), ports follow architecture.md.
+// variables are ones each service's config schema knows (with values it accepts), ports follow docs/architecture.md.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,14 +34,14 @@ const service = (name: string): ComposeService => {
   return s;
 };
 
-// The four services, their config schemas, and their ports from /work/shared/design/architecture.md ("Default ports").
+// The four services, their config schemas, and their ports from docs/architecture.md ("Running it").
 const appServices = {
   checkout: { schema: checkoutConfigSchema, grpcPort: 50051, adminPort: 8081 },
   loms: { schema: lomsConfigSchema, grpcPort: 50052, adminPort: 8082 },
   notifications: { schema: notificationsConfigSchema, grpcPort: 50053, adminPort: 8083 },
   products: { schema: productsConfigSchema, grpcPort: 50054, adminPort: 8084 },
 } satisfies Record<string, { schema: z.ZodObject; grpcPort: number; adminPort: number }>;
-// architecture.md: "Prometheus 9090, Grafana 3000, Jaeger UI 16686 / OTLP 4317-4318, Kafka 9092 in compose".
+// docs/architecture.md ("Running it"): Prometheus 9090, Grafana 3000, Jaeger UI 16686 (OTLP 4317 and 4318), Kafka 9092 in compose.
 const infrastructurePorts: Record<string, number[]> = { prometheus: [9090], grafana: [3000], jaeger: [16686, 4317, 4318], kafka: [9092] };
 /** Read by the OpenTelemetry SDK itself (standard OTEL_* variables), not by a service's config schema. */
 const openTelemetryVariables = [

@@ -9,7 +9,7 @@ export interface PricedCartItem extends CartItem {
   priceMinorUnits: number;
 }
 
-/** The bound of every count field (api.md); a cart line may not grow past it either. */
+/** The bound of every count field (docs/api.md); a cart line may not grow past it either. */
 export const maxItemCount = 10_000;
 /** LOMS takes at most this many distinct SKUs per order, so a cart may not hold more. */
 export const maxDistinctSkus = 100;

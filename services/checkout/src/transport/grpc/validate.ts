@@ -1,4 +1,4 @@
-// Input bounds of CheckoutService requests (api.md), checked before any lookup.
+// Input bounds of CheckoutService requests (docs/api.md), checked before any lookup.
 import { RequestChecks } from '@shop/platform';
 import type { checkout } from '@shop/proto';
 import { maxItemCount } from '../../domain/cart';

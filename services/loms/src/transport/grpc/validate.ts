@@ -1,4 +1,4 @@
-// Input bounds of api.md, checked before any lookup; each violation names the proto field.
+// Input bounds of docs/api.md, checked before any lookup; each violation names the proto field.
 import { RequestChecks } from '@shop/platform';
 import type { loms } from '@shop/proto';
 import { mergeItems } from '../../domain/order';

@@ -1,4 +1,4 @@
-// An outbox row as the Kafka message of api.md: key = order id, value = JSON of events.v1.OrderStatusChanged.
+// An outbox row as the Kafka message of docs/events.md: key = order id, value = JSON of events.v1.OrderStatusChanged.
 import type { Message } from 'kafkajs';
 import { events, loms } from '@shop/proto';
 import type { OutboxRow } from '../../storage/outboxRelayQueries';

@@ -1,4 +1,4 @@
-// Input bounds of ListNotifications (api.md) → INVALID_ARGUMENT naming the field, checked before any lookup.
+// Input bounds of ListNotifications (docs/api.md) → INVALID_ARGUMENT naming the field, checked before any lookup.
 import { RequestChecks } from '@shop/platform';
 import type { notifications } from '@shop/proto';
 import type { ListNotificationsInput } from '../../app/listNotifications';
