@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_BIN := node_modules/.bin
 
-.PHONY: help install build gen certs kafka-mock migrate run-services test test-unit lint typecheck bench
+.PHONY: help install build gen certs token kafka-mock migrate run-services test test-unit lint typecheck bench
 
 help:
 	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
@@ -11,13 +11,14 @@ help:
 	@echo "make build         bundle each service into services/<name>/dist (the form every start-up runs)"
 	@echo "make lint          buf lint, buf breaking (against main), typecheck, eslint, prettier"
 	@echo "make gen           regenerate TypeScript from proto/"
-	@echo "make certs         make dev TLS certificates under certs/"
+	@echo "make certs         make the dev CA, server and client certificates and the token signing key under certs/"
+	@echo "make token USER=7  print a dev shopper token for user 7 (ADMIN=1 adds scope admin)"
 	@echo "make migrate       apply migrations to the databases in *_DATABASE_URL (or the embedded cluster)"
 	@echo "make bench         run the benchmarks, write docs/benchmarks.md"
 
 # `npm install`, not `npm ci`: the lockfile records only this platform's optional packages.
 node_modules/.install-stamp: package.json package-lock.json
-	npm install --no-audit --no-fund
+	npm install --no-audit --no-fund >&2
 	@touch $@
 
 install: node_modules/.install-stamp
@@ -29,7 +30,11 @@ gen: install
 	bash scripts/gen.sh
 
 certs:
-	bash scripts/make-certs.sh
+	@bash scripts/make-certs.sh
+
+# Only the token on stdout, so that `$$(make -s token USER=7)` can be pasted into a header.
+token: install certs
+	@USER_ID="$(USER)" ADMIN="$(ADMIN)" node --import tsx scripts/token.ts
 
 kafka-mock:
 	bash tools/kafka-mock/build.sh

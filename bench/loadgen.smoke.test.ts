@@ -1,10 +1,8 @@
 // A short run of the load generator against the real LOMS (a few hundred calls): it must report sane
 // figures. Numbers come from `make bench`, never from here.
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { startLomsTestServer, type LomsTestServer } from '../services/loms/test/integration/lomsTestServer';
 import { assertLocalTarget, lomsBenchClient } from './loadgen/benchClients';
 import { runLoad } from './loadgen/runLoad';
@@ -13,7 +11,6 @@ import { seedStock } from './infra/seedBenchData';
 import { createOrderScript, hotSkuScript, scriptFiles, skuRanges } from './sql/ceilingScripts';
 import { randomOrderItems } from './scenarios/scenarioKit';
 
-const root = repoRoot();
 let url: string;
 let loms: LomsTestServer;
 
@@ -26,7 +23,7 @@ afterAll(() => loms?.stop());
 
 describe('the load generator', () => {
   it('drives CreateOrder over TLS with a fixed number in flight and reports throughput and ordered percentiles', async () => {
-    const client = lomsBenchClient(`localhost:${loms.handle.grpcPort}`, path.join(root, 'certs/ca.crt'));
+    const client = lomsBenchClient(`localhost:${loms.handle.grpcPort}`);
     const lines: string[] = [];
     try {
       const result = await runLoad({

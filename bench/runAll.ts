@@ -16,6 +16,7 @@ import { createOrderScenario } from './scenarios/createOrder';
 import { hotSkuScenario } from './scenarios/hotSku';
 import { lifecycleScenario } from './scenarios/lifecycle';
 import { purchaseScenario } from './scenarios/purchase';
+import { tokenVerificationScenario } from './scenarios/tokenVerification';
 import type { BenchContext, BenchTiming, Scenario, ScenarioResult } from './scenarios/scenarioKit';
 
 const scenarios: Record<string, Scenario> = {
@@ -25,9 +26,10 @@ const scenarios: Record<string, Scenario> = {
   lifecycle: lifecycleScenario,
   canceller: cancellerScenario,
   ceiling: ceilingScenario,
+  'token-verification': tokenVerificationScenario,
 };
 /** In a full run the ceiling is measured inside create-order and hot-sku, beside the service. */
-const fullRun = ['create-order', 'hot-sku', 'purchase', 'lifecycle', 'canceller'];
+const fullRun = ['create-order', 'hot-sku', 'purchase', 'lifecycle', 'canceller', 'token-verification'];
 
 function parseArgs(argv: string[]): { only: string | undefined; timing: BenchTiming; renderOnly: boolean } {
   let only: string | undefined;

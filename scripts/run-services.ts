@@ -7,6 +7,7 @@ import { seedStock } from '../services/loms/src/seed/seedStock';
 import { buildServices } from './dev/buildServices';
 import { prepareDatabases } from './dev/localDatabases';
 import { startServiceProcess, type ServiceProcess } from './dev/serviceProcess';
+import { trustEnv } from './dev/trustFiles';
 import { waitForReady } from './dev/waitForReady';
 
 const say = (line: string) => process.stdout.write(`\x1b[1mrun-services \x1b[0m| ${line}\n`);
@@ -71,12 +72,10 @@ async function main(): Promise<void> {
       say(`local Kafka-protocol broker (librdkafka mock) on ${brokers}`);
     }
 
-    const certs = path.join(root, 'certs');
     const shared: NodeJS.ProcessEnv = {
+      // Certificates, client certificates and the token key from certs/, unless the environment names others.
+      ...trustEnv(path.join(root, 'certs')),
       ...process.env,
-      TLS_CERT_FILE: process.env.TLS_CERT_FILE ?? path.join(certs, 'server.crt'),
-      TLS_KEY_FILE: process.env.TLS_KEY_FILE ?? path.join(certs, 'server.key'),
-      TLS_CA_FILE: process.env.TLS_CA_FILE ?? path.join(certs, 'ca.crt'),
       LOMS_DATABASE_URL: databases.urls.loms,
       CHECKOUT_DATABASE_URL: databases.urls.checkout,
       NOTIFICATIONS_DATABASE_URL: databases.urls.notifications,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { freePort } from '@shop/testkit/src/freePort';
 import { serviceNodeArgs, type ServiceName } from '../../scripts/dev/serviceBundle';
+import { trustEnv } from '../../scripts/dev/trustFiles';
 import { waitForReady } from '../../scripts/dev/waitForReady';
 
 export type { ServiceName };
@@ -35,9 +36,7 @@ export async function startService(options: ServiceStart): Promise<RunningServic
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     GRPC_HOST: '127.0.0.1',
-    TLS_CERT_FILE: path.join(certs, 'server.crt'),
-    TLS_KEY_FILE: path.join(certs, 'server.key'),
-    TLS_CA_FILE: path.join(certs, 'ca.crt'),
+    ...trustEnv(certs),
     LOG_LEVEL: 'warn',
     SHUTDOWN_GRACE: '2s',
     ...options.env,

@@ -1,7 +1,10 @@
-// TLS gRPC clients of our services for the load generator; it only ever targets this machine.
+// TLS gRPC clients of our services for the load generator (LOMS with a client certificate, Checkout with
+// shopper tokens); it only ever targets this machine.
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, clientCredentials, type UnaryMethod } from '@shop/platform';
+import path from 'node:path';
 import { checkout, loms } from '@shop/proto';
+import { certsDir, lomsCredentials } from '@shop/testkit/src/credentials';
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -13,26 +16,28 @@ export function assertLocalTarget(address: string): void {
 
 export interface BenchClient<C extends grpc.Client> {
   client: C;
-  call<Req, Res>(method: (c: C) => UnaryMethod<Req, Res>, request: Req): Promise<Res>;
+  call<Req, Res>(method: (c: C) => UnaryMethod<Req, Res>, request: Req, metadata?: grpc.Metadata): Promise<Res>;
   close(): void;
 }
 
 function benchClient<C extends grpc.Client>(
   make: (address: string, credentials: grpc.ChannelCredentials) => C,
   address: string,
-  caFile: string,
+  credentials: grpc.ChannelCredentials,
 ): BenchClient<C> {
   assertLocalTarget(address);
-  const client = make(address, clientCredentials({ caFile, plaintext: false }));
+  const client = make(address, credentials);
   return {
     client,
-    call: (method, request) => callUnary(method(client).bind(client), request, { timeoutMs: 10_000 }),
+    call: (method, request, metadata) => callUnary(method(client).bind(client), request, { timeoutMs: 10_000, metadata }),
     close: () => client.close(),
   };
 }
 
-export const lomsBenchClient = (address: string, caFile: string) =>
-  benchClient((a, c) => new loms.LomsServiceClient(a, c), address, caFile);
+/** As LOMS' `admin` identity, which may call every method the scenarios need. */
+export const lomsBenchClient = (address: string) =>
+  benchClient((a, c) => new loms.LomsServiceClient(a, c), address, lomsCredentials('admin'));
 
-export const checkoutBenchClient = (address: string, caFile: string) =>
-  benchClient((a, c) => new checkout.CheckoutServiceClient(a, c), address, caFile);
+/** TLS only: each operation sends its own shopper's token (`bearer(await devToken(...))`). */
+export const checkoutBenchClient = (address: string) =>
+  benchClient((a, c) => new checkout.CheckoutServiceClient(a, c), address, clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }));

@@ -56,7 +56,7 @@ const lomsEnv = (ctx: BenchContext, url: string, relay: boolean) => ({
 });
 
 async function loadCreateOrder(ctx: BenchContext, loms: RunningService, concurrency: number, label: string) {
-  const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+  const client = lomsBenchClient(loms.grpcAddress);
   try {
     return await measuredLoad(ctx, [loms], {
       label,

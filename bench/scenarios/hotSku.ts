@@ -1,6 +1,5 @@
 // hot-sku: every order reserves the same SKU (every call waits for the same row lock), beside pgbench
 // running the same statement for that SKU; stock is checked for oversell afterwards.
-import path from 'node:path';
 import { lomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { runPgbench } from '../infra/pgbench';
@@ -37,7 +36,7 @@ export async function hotSkuScenario(ctx: BenchContext): Promise<ScenarioResult>
     env: { LOMS_DATABASE_URL: url, KAFKA_BROKERS: ctx.infra.brokers.join(','), OUTBOX_RELAY_ENABLED: 'false' },
     say: ctx.say,
   });
-  const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+  const client = lomsBenchClient(loms.grpcAddress);
   try {
     for (const concurrency of hotSkuConcurrencies) {
       const ceiling = await hotSkuCeiling(ctx, database, concurrency);

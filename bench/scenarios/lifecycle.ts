@@ -1,6 +1,5 @@
 // lifecycle: create -> pay and create -> cancel, half and half, with the outbox relay and Notifications
 // running: status events per second through Kafka and the delay from a status change to its notification.
-import path from 'node:path';
 import { lomsBenchClient } from '../loadgen/benchClients';
 import { queryRow as query } from '../infra/queryRow';
 import { startService, type RunningService } from '../infra/serviceProcess';
@@ -31,7 +30,7 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
   try {
     const loms = await startService({ name: 'loms', root: ctx.root, env: { ...shared, LOMS_DATABASE_URL: lomsUrl }, say: ctx.say });
     started.push(loms);
-    const client = lomsBenchClient(loms.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+    const client = lomsBenchClient(loms.grpcAddress);
     try {
       measured = await measuredLoad(ctx, [loms, notifications], {
         label: `lifecycle ${concurrency} in flight`,

@@ -1,6 +1,6 @@
 // purchase: AddToCart x3 + Purchase through Checkout, which calls ProductService (no limit, no latency)
 // and LOMS; one operation is those four calls for a user of its own.
-import path from 'node:path';
+import { bearer, devToken } from '@shop/testkit/src/credentials';
 import { checkoutBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { seedStock, writeCatalogue } from '../infra/seedBenchData';
@@ -55,7 +55,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
       say: ctx.say,
     });
     started.push(checkout);
-    const client = checkoutBenchClient(checkout.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+    const client = checkoutBenchClient(checkout.grpcAddress);
     try {
       for (const concurrency of purchaseConcurrencies) {
         // Users of earlier points must not be reused: their carts were bought, but keep them apart anyway.
@@ -65,9 +65,11 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
           concurrency,
           operation: async (_, seq) => {
             const userId = userBase + uniqueUser(seq);
+            // A new shopper a purchase: Checkout verifies each token once, then serves the rest from its cache.
+            const token = bearer(await devToken({ userId }));
             for (const item of randomOrderItems(skuRanges))
-              await client.call((c) => c.addToCart, { userId, sku: item.sku, count: item.count });
-            await client.call((c) => c.purchase, { userId, idempotencyKey: '' });
+              await client.call((c) => c.addToCart, { userId, sku: item.sku, count: item.count }, token);
+            await client.call((c) => c.purchase, { userId, idempotencyKey: '' }, token);
           },
         });
         mergeResources(resources, measured.resources);

@@ -2,7 +2,6 @@
 // outage or a deploy), then a LOMS with the relay on publishes them all while Notifications records
 // them. The live lifecycle point can only show as many events as its load writes; this shows how many
 // the relay can take.
-import path from 'node:path';
 import { queryRow } from '../infra/queryRow';
 import { postgresPids, sampleResources, type ResourceFigures } from '../infra/resourceSampler';
 import { startService, type RunningService } from '../infra/serviceProcess';
@@ -31,7 +30,7 @@ export async function relayCapacity(ctx: BenchContext, concurrency: number): Pro
   const started: RunningService[] = [notifications];
   try {
     const writer = await startService({ name: 'loms', root: ctx.root, env: lomsEnv(false), say: ctx.say });
-    const client = lomsBenchClient(writer.grpcAddress, path.join(ctx.root, 'certs/ca.crt'));
+    const client = lomsBenchClient(writer.grpcAddress);
     try {
       await runLoad({
         label: `relay backlog: lifecycle, ${concurrency} in flight, relay off`,

@@ -141,6 +141,19 @@ describe('docker-compose.yml', () => {
       PRODUCTS_ADDR: 'products:50054',
     });
     for (const name of ['loms', 'notifications']) expect(envOf(service(name)).KAFKA_BROKERS).toBe('kafka:9092');
+    // mTLS to LOMS and shopper tokens: every trust file named is one `make certs` writes into the mounted ../certs.
+    expect(envOf(service('loms')).TLS_CLIENT_CA_FILE).toBe('/certs/ca.crt');
+    const trustFiles: [string, string][] = [
+      ['checkout', 'LOMS_CLIENT_CERT_FILE'],
+      ['checkout', 'LOMS_CLIENT_KEY_FILE'],
+      ['checkout', 'AUTH_JWT_PUBLIC_KEY_FILE'],
+      ['notifications', 'AUTH_JWT_PUBLIC_KEY_FILE'],
+    ];
+    for (const [name, variable] of trustFiles) {
+      const file = envOf(service(name))[variable] ?? '';
+      expect(file, `${name} ${variable}`).toMatch(/^\/certs\//);
+      expect(fs.existsSync(path.join(root, 'certs', file.slice('/certs/'.length))), `${name} ${variable}: ${file}`).toBe(true);
+    }
     expect(envOf(service('kafka')).KAFKA_ADVERTISED_LISTENERS).toContain('PLAINTEXT://kafka:9092');
     // scripts/migrate.ts (scripts/dev/localDatabases.ts) migrates the three databases given these three URLs.
     expect(Object.keys(envOf(service('migrate'))).sort()).toEqual([...databaseUrlVariables].sort());

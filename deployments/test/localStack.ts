@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@shop/testkit/src/freePort';
 import { serviceNodeArgs, type ServiceName } from '../../scripts/dev/serviceBundle';
+import { trustEnv } from '../../scripts/dev/trustFiles';
 import { requireBinary } from './promtool';
 import { root } from './deploymentFiles';
 
@@ -70,8 +71,7 @@ export async function startService(name: ServiceName, env: Record<string, string
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: String(grpcPort),
     ADMIN_PORT: String(adminPort),
-    TLS_CERT_FILE: path.join(certs, 'server.crt'),
-    TLS_KEY_FILE: path.join(certs, 'server.key'),
+    ...trustEnv(certs),
     SHUTDOWN_GRACE: '1s',
     LOG_LEVEL: 'warn',
     // As in compose: metrics go to Prometheus and logs to stdout, never to an OTLP collector.

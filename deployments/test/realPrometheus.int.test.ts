@@ -10,8 +10,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { callUnary, clientCredentials } from '@shop/platform';
+import { callUnary } from '@shop/platform';
 import { checkout, loms, notifications } from '@shop/proto';
+import { lomsCredentials, shopperCredentials } from '@shop/testkit/src/credentials';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { withDatabase } from '@shop/testkit/src/vitestGlobalSetup';
 import { Kafka, logLevel } from 'kafkajs';
@@ -43,7 +44,6 @@ const serviceNamed = (name: string): RunningService => {
   if (!s) throw new Error(`${name} is not running`);
   return s;
 };
-const tls = () => clientCredentials({ caFile: path.join(root, 'certs/ca.crt'), plaintext: false });
 const codeOf = (call: Promise<unknown>): Promise<grpc.status> =>
   call.then(
     () => grpc.status.OK,
@@ -108,9 +108,12 @@ async function eventually<T>(what: string, probe: () => Promise<T>, done: (value
 
 /** Carts, purchases, a payment, a cancellation, an order the canceller expires, failing calls, bad Kafka messages. */
 async function driveTraffic(): Promise<void> {
-  const checkoutClient = new checkout.CheckoutServiceClient(`localhost:${serviceNamed('checkout').grpcPort}`, tls());
-  const lomsClient = new loms.LomsServiceClient(`localhost:${serviceNamed('loms').grpcPort}`, tls());
-  const notificationsClient = new notifications.NotificationsServiceClient(`localhost:${serviceNamed('notifications').grpcPort}`, tls());
+  const checkoutClient = new checkout.CheckoutServiceClient(`localhost:${serviceNamed('checkout').grpcPort}`, shopperCredentials());
+  const lomsClient = new loms.LomsServiceClient(`localhost:${serviceNamed('loms').grpcPort}`, lomsCredentials());
+  const notificationsClient = new notifications.NotificationsServiceClient(
+    `localhost:${serviceNamed('notifications').grpcPort}`,
+    shopperCredentials(),
+  );
   try {
     const addToCart = (userId: number, sku: number, count: number) =>
       callUnary(checkoutClient.addToCart.bind(checkoutClient), checkout.AddToCartRequest.fromPartial({ userId, sku, count }), {
@@ -247,7 +250,6 @@ beforeAll(async () => {
   services.push(
     await startService('checkout', {
       CHECKOUT_DATABASE_URL: checkoutDb,
-      TLS_CA_FILE: path.join(root, 'certs/ca.crt'),
       LOMS_ADDR: `localhost:${lomsService.grpcPort}`,
       PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
     }),

@@ -1,13 +1,16 @@
-// A full run at debug level: tokens and database passwords never reach a log line, and lines logged
+// A full run at debug level: tokens, keys and database passwords never reach a log line, and lines logged
 // inside a request carry its trace and span ids.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { generateKeyPair, SignJWT } from 'jose';
 import { callUnary, clientCredentials } from '@shop/platform';
 import { checkout, loms, product } from '@shop/proto';
+import { bearer, certsDir, devToken, lomsCredentials } from '@shop/testkit/src/credentials';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
@@ -81,20 +84,48 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-const creds = () => clientCredentials({ caFile: path.join(repoRoot(), 'certs/ca.crt'), plaintext: false });
+const creds = () => clientCredentials({ caFile: path.join(repoRoot(), 'certs/ca.crt') });
+
+/** A token for user 5 signed by a key nobody trusts. */
+async function foreignToken(): Promise<string> {
+  const { privateKey } = await generateKeyPair('ES256');
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256' })
+    .setSubject('5')
+    .setIssuer('shop-dev')
+    .setAudience('shop')
+    .setExpirationTime('1h')
+    .sign(privateKey);
+}
+
+/** The base64 lines of the private keys the stack holds: any one of them in a log is a leak. */
+const privateKeyLines = () =>
+  ['jwt/signing.key', 'clients/checkout.key', 'clients/admin.key', 'server.key'].flatMap((file) =>
+    fs
+      .readFileSync(path.join(certsDir(), file), 'utf8')
+      .split('\n')
+      .filter((line) => line.length >= 40 && !line.startsWith('-----')),
+  );
 const portOf = (name: string) => services.find((s) => s.name === name)?.grpcPort ?? 0;
 const ignoreError = () => undefined;
 
 describe('logs of a full run', () => {
-  it('never contain a token or a database password, and lines inside a request carry trace_id and span_id', async () => {
+  it('never contain a token, a private key or a database password, and lines inside a request carry trace_id and span_id', async () => {
     const shop = new checkout.CheckoutServiceClient(`localhost:${portOf('checkout')}`, creds());
-    const orders = new loms.LomsServiceClient(`localhost:${portOf('loms')}`, creds());
+    const orders = new loms.LomsServiceClient(`localhost:${portOf('loms')}`, lomsCredentials('payments'));
     const catalogue = new product.ProductServiceClient(`localhost:${portOf('products')}`, creds());
-    const t = { timeoutMs: 10_000 };
+    const shopperToken = await devToken({ userId: 5 });
+    const untrustedToken = await foreignToken();
+    const t = { timeoutMs: 10_000, metadata: bearer(shopperToken) };
     try {
       await callUnary(shop.addToCart.bind(shop), { userId: 5, sku: 1001, count: 1 }, t);
       await callUnary(shop.addToCart.bind(shop), { userId: 5, sku: 999_999, count: 1 }, t).catch(ignoreError);
       await callUnary(shop.listCart.bind(shop), { userId: 5 }, t);
+      await callUnary(shop.listCart.bind(shop), { userId: 6 }, t).catch(ignoreError);
+      const untrusted = await callUnary(shop.listCart.bind(shop), { userId: 5 }, { ...t, metadata: bearer(untrustedToken) }).catch(
+        (e: grpc.ServiceError) => e,
+      );
+      expect((untrusted as grpc.ServiceError).code).toBe(grpc.status.UNAUTHENTICATED);
       const { orderId } = await callUnary(shop.purchase.bind(shop), { userId: 5, idempotencyKey: 'secret-run' }, t);
       await callUnary(orders.orderPayed.bind(orders), { orderId }, t);
       await callUnary(orders.getOrder.bind(orders), { orderId: 123_456_789 }, t).catch(ignoreError);
@@ -109,15 +140,27 @@ describe('logs of a full run', () => {
       [shop, orders, catalogue].forEach((c) => c.close());
     }
 
-    const leaks = lines.filter(({ line }) => [token, password, wrongToken].some((secret) => line.includes(secret)));
+    // A JWT's signature alone is enough to recognise it.
+    const secrets = [
+      token,
+      password,
+      wrongToken,
+      ...[shopperToken, untrustedToken].map((jwt) => jwt.split('.')[2] ?? jwt),
+      ...privateKeyLines(),
+    ];
+    expect(secrets.length).toBeGreaterThan(10);
+    const leaks = lines.filter(({ line }) => secrets.some((secret) => line.includes(secret)));
     expect(leaks).toEqual([]);
     const handled = lines
       .filter(({ line }) => line.includes('"msg":"call handled"'))
-      .map(({ service, line }) => ({ service, ...(JSON.parse(line) as Record<string, unknown>) }));
+      .map(({ service, line }): Record<string, unknown> => ({ ...(JSON.parse(line) as Record<string, unknown>), service }));
     expect(new Set(handled.map((h) => h.service))).toEqual(new Set(['checkout', 'loms', 'products']));
     for (const h of handled) {
       expect(h).toMatchObject({ trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
     }
+    // Who called: LOMS names the certificate's identity, Checkout the shopper.
+    expect(new Set(handled.filter((h) => h.service === 'loms').map((h) => h.caller))).toEqual(new Set(['checkout', 'payments']));
+    expect(handled.filter((h) => h.service === 'checkout').every((h) => h.caller === 'shopper' && h.user_id === 5)).toBe(true);
   }, 60_000);
 
   it('names a bad setting at start-up without repeating the password of a connection string', async () => {

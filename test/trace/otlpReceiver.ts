@@ -8,12 +8,23 @@ export interface ReceivedSpan {
   parentSpanId: string;
   name: string;
   kind: number;
+  /** String attributes of the span. */
+  attributes: Record<string, string>;
 }
 
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number }[] }[];
+    scopeSpans?: {
+      spans?: {
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind: number;
+        attributes?: { key: string; value: { stringValue?: string } }[];
+      }[];
+    }[];
   }[];
 }
 
@@ -29,7 +40,17 @@ export async function startOtlpReceiver(): Promise<{ endpoint: string; spans: Re
           const service = resourceSpans.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
           for (const scope of resourceSpans.scopeSpans ?? [])
             for (const s of scope.spans ?? [])
-              spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, kind: s.kind });
+              spans.push({
+                service,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+                name: s.name,
+                kind: s.kind,
+                attributes: Object.fromEntries(
+                  (s.attributes ?? []).flatMap((a) => (a.value.stringValue === undefined ? [] : [[a.key, a.value.stringValue]])),
+                ),
+              });
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,7 +1,8 @@
 // One Purchase makes one trace across Checkout, ProductService, LOMS and, over the Kafka hop, Notifications.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callUnary, clientCredentials } from '@shop/platform';
+import { callUnary } from '@shop/platform';
+import { shopperCredentials } from '@shop/testkit/src/credentials';
 import { checkout } from '@shop/proto';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
@@ -56,10 +57,7 @@ afterAll(async () => {
 describe('tracing', () => {
   it('gives one Purchase one trace across all four services, through the Kafka hop', async () => {
     const checkoutService = services.find((s) => s.name === 'checkout')!;
-    const client = new checkout.CheckoutServiceClient(
-      `localhost:${checkoutService.grpcPort}`,
-      clientCredentials({ caFile: path.join(repoRoot(), 'certs/ca.crt'), plaintext: false }),
-    );
+    const client = new checkout.CheckoutServiceClient(`localhost:${checkoutService.grpcPort}`, shopperCredentials({ userId: 42 }));
     try {
       await callUnary(client.addToCart.bind(client), { userId: 42, sku: 1001, count: 1 }, { timeoutMs: 10_000 });
       await callUnary(client.listCart.bind(client), { userId: 42 }, { timeoutMs: 10_000 });
@@ -83,6 +81,13 @@ describe('tracing', () => {
         ]),
       );
       expect(names.some((n) => n.startsWith('loms: pg.query'))).toBe(true);
+      // Who called is on each server span: Checkout's certificate at LOMS, the shopper's token at Checkout.
+      const serverSpan = (service: string, name: string) => spans.find((s) => s.service === service && s.name === name && s.kind === 2);
+      expect(serverSpan('loms', 'grpc.loms.v1.LomsService/CreateOrder')?.attributes['shop.caller']).toBe('checkout');
+      expect(serverSpan('checkout', 'grpc.checkout.v1.CheckoutService/Purchase')?.attributes).toMatchObject({
+        'shop.caller': 'shopper',
+        'enduser.id': '42',
+      });
       // Named statements are named after the statement: the notification's INSERT.
       expect(names.some((n) => n.startsWith('notifications: pg.query:notifications_insert'))).toBe(true);
       // Every span but the root has its parent inside the same trace: nothing was cut off.

@@ -1,13 +1,16 @@
 // Settings of Checkout, parsed once at start-up; a bad value stops it naming the variable.
 import { z } from 'zod';
-import { durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
+import { durationMs, grpcServerEnv, parseConfig, positiveInt, postgresUrl, postgresPoolEnv, shopperTokenEnv } from '@shop/platform';
 
 export const checkoutConfigSchema = z.object({
   ...grpcServerEnv(50051, 8081),
+  ...shopperTokenEnv,
   CHECKOUT_DATABASE_URL: postgresUrl,
   ...postgresPoolEnv,
   TLS_CA_FILE: z.string().default('certs/ca.crt'),
   LOMS_ADDR: z.string().default('localhost:50052'),
+  LOMS_CLIENT_CERT_FILE: z.string().default('certs/clients/checkout.crt'),
+  LOMS_CLIENT_KEY_FILE: z.string().default('certs/clients/checkout.key'),
   LOMS_TIMEOUT: durationMs('2s'),
   PRODUCTS_ADDR: z.string().default('localhost:50054'),
   PRODUCTS_ACCESS_TOKEN: z.string().min(1).optional(),

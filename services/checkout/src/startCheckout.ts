@@ -1,6 +1,9 @@
 // Composition of Checkout: database, LOMS and ProductService clients, gRPC server, admin port.
 import {
   createDatabase,
+  createTokenVerifier,
+  shopperTokens,
+  shopperTokenSettings,
   createServiceRegistry,
   grpcClientMetricsInterceptor,
   registerPoolMetrics,
@@ -35,7 +38,14 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
   const registry = createServiceRegistry();
   registerPoolMetrics(registry, db.pool);
   const interceptors = [grpcClientMetricsInterceptor(registry)];
-  const loms = createLomsClient({ address: config.LOMS_ADDR, caFile: config.TLS_CA_FILE, timeoutMs: config.LOMS_TIMEOUT, interceptors });
+  const loms = createLomsClient({
+    address: config.LOMS_ADDR,
+    caFile: config.TLS_CA_FILE,
+    certFile: config.LOMS_CLIENT_CERT_FILE,
+    keyFile: config.LOMS_CLIENT_KEY_FILE,
+    timeoutMs: config.LOMS_TIMEOUT,
+    interceptors,
+  });
   const products = createProductClient({
     address: config.PRODUCTS_ADDR,
     caFile: config.TLS_CA_FILE,
@@ -48,8 +58,10 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     registry,
   });
 
+  const tokens = await createTokenVerifier(shopperTokenSettings(config));
   const grpcServer = await startGrpcServer({
     ...grpcListenOptions(config),
+    authenticate: shopperTokens(tokens),
     services: [
       {
         name: 'checkout.v1.CheckoutService',
@@ -58,6 +70,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
       },
     ],
     registry,
+    logger,
   });
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: { postgres: db.ping } });
 

@@ -4,6 +4,8 @@ import { boolFlag, durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiv
 
 export const lomsConfigSchema = z.object({
   ...grpcServerEnv(50052, 8082),
+  /** LOMS demands a client certificate signed by this CA on every connection. */
+  TLS_CLIENT_CA_FILE: z.string().default('certs/ca.crt'),
   LOMS_DATABASE_URL: postgresUrl,
   ...postgresPoolEnv,
   ORDER_PAYMENT_TIMEOUT: durationMs('10m'),

@@ -2,6 +2,7 @@
 import type { Registry } from 'prom-client';
 import { Partitioners } from 'kafkajs';
 import {
+  callerPermissions,
   createDatabase,
   createKafka,
   createServiceRegistry,
@@ -18,6 +19,7 @@ import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
 import { createLomsMetrics } from './observability/metrics';
 import { lomsSessionSettings } from './storage/sessionSettings';
+import { lomsCallerPermissions } from './transport/grpc/callerPermissions';
 import { lomsService } from './transport/grpc/lomsService';
 import { startOrderCanceller } from './workers/startOrderCanceller';
 import { startOutboxRelay } from './workers/startOutboxRelay';
@@ -43,10 +45,14 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
   const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
   const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT, metrics);
 
+  const listen = grpcListenOptions(config);
   const grpcServer = await startGrpcServer({
-    ...grpcListenOptions(config),
+    ...listen,
+    tls: { ...listen.tls, clientCaFile: config.TLS_CLIENT_CA_FILE },
+    authenticate: callerPermissions(lomsCallerPermissions),
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) }],
     registry,
+    logger,
   });
   const admin = await startAdminServer({
     host: config.GRPC_HOST,

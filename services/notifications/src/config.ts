@@ -1,11 +1,21 @@
 // Every environment variable of Notifications, validated once at start-up.
-import { durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
+import {
+  durationMs,
+  grpcServerEnv,
+  kafkaBrokers,
+  parseConfig,
+  positiveInt,
+  postgresUrl,
+  postgresPoolEnv,
+  shopperTokenEnv,
+} from '@shop/platform';
 import { z } from 'zod';
 import { webhookSecretProblem } from './channels/webhookSignature';
 
 export const notificationsConfigSchema = z
   .object({
     ...grpcServerEnv(50053, 8083),
+    ...shopperTokenEnv,
     NOTIFICATIONS_DATABASE_URL: postgresUrl,
     ...postgresPoolEnv,
     DB_CHECK_INTERVAL: durationMs('2s'),

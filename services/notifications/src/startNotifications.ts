@@ -6,6 +6,9 @@ import {
   startAdminServer,
   startDatabaseWatch,
   startGrpcServer,
+  createTokenVerifier,
+  shopperTokens,
+  shopperTokenSettings,
   type Logger,
   grpcListenOptions,
 } from '@shop/platform';
@@ -105,6 +108,7 @@ export async function startNotifications(
 
   const grpc = await startGrpcServer({
     ...grpcListenOptions(config),
+    authenticate: shopperTokens(await createTokenVerifier(shopperTokenSettings(config))),
     services: [
       {
         name: 'notifications.v1.NotificationsService',
@@ -113,6 +117,7 @@ export async function startNotifications(
       },
     ],
     registry: metrics.registry,
+    logger,
   });
   const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: config.DB_CHECK_INTERVAL, onChange: grpc.setServing, logger });
   const admin = await startAdminServer({

@@ -1,7 +1,7 @@
 // Builds and starts the local ProductService: catalogue, gRPC server (TLS, health, reflection), admin port.
 import path from 'node:path';
 import { Counter } from 'prom-client';
-import { startAdminServer, createServiceRegistry, startGrpcServer, type Logger, grpcListenOptions } from '@shop/platform';
+import { anyCaller, startAdminServer, createServiceRegistry, startGrpcServer, type Logger, grpcListenOptions } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { ProductsConfig } from './config';
 import { readCatalogueFile } from './storage/catalogueFile';
@@ -29,6 +29,7 @@ export async function startProducts(config: ProductsConfig, logger: Logger): Pro
 
   const grpcServer = await startGrpcServer({
     ...grpcListenOptions(config),
+    authenticate: anyCaller,
     services: [
       {
         name: 'product.v1.ProductService',
@@ -50,6 +51,7 @@ export async function startProducts(config: ProductsConfig, logger: Logger): Pro
       },
     ],
     registry,
+    logger,
   });
   grpcServer.setServing(true);
   const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: {} });

@@ -1,15 +1,9 @@
-// Generated gRPC clients over TLS that trust only certs/ca.crt, with quick reconnects (servers get restarted in these tests).
-import path from 'node:path';
+// Generated gRPC clients over TLS that trust only certs/ca.crt, with quick reconnects (servers get restarted in
+// these tests): LOMS as `admin` (or the identity given), Checkout and Notifications with an admin shopper token.
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { callUnary, clientCredentials, type UnaryMethod } from '@shop/platform';
+import { callUnary, type UnaryMethod } from '@shop/platform';
 import { checkout, loms, notifications } from '@shop/proto';
-import { certsDir } from './stackEnv';
-
-const credentials = () =>
-  clientCredentials({
-    caFile: path.join(certsDir(), 'ca.crt'),
-    plaintext: false,
-  });
+import { lomsCredentials, shopperCredentials, type ServiceIdentity } from '@shop/testkit/src/credentials';
 const quickReconnect: ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 500,
@@ -29,11 +23,12 @@ function caller<C extends { close(): void }>(client: C): Caller<C> {
   };
 }
 
-export const lomsCaller = (port: number) => caller(new loms.LomsServiceClient(`localhost:${port}`, credentials(), quickReconnect));
+export const lomsCaller = (port: number, identity: ServiceIdentity = 'admin') =>
+  caller(new loms.LomsServiceClient(`localhost:${port}`, lomsCredentials(identity), quickReconnect));
 export const checkoutCaller = (port: number) =>
-  caller(new checkout.CheckoutServiceClient(`localhost:${port}`, credentials(), quickReconnect));
+  caller(new checkout.CheckoutServiceClient(`localhost:${port}`, shopperCredentials(), quickReconnect));
 export const notificationsCaller = (port: number) =>
-  caller(new notifications.NotificationsServiceClient(`localhost:${port}`, credentials(), quickReconnect));
+  caller(new notifications.NotificationsServiceClient(`localhost:${port}`, shopperCredentials(), quickReconnect));
 
 /** A user's whole notification history, oldest first (the API pages newest first). */
 export async function notificationHistory(

@@ -1,15 +1,10 @@
-// Environment pieces shared by the end-to-end tests: TLS files and a clean environment for child processes.
-import path from 'node:path';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+// Environment pieces shared by the end-to-end tests: trust files and a clean environment for child processes.
+import { trustEnv } from '@shop/testkit/src/credentials';
 
-export const certsDir = () => path.join(repoRoot(), 'certs');
+export { certsDir } from '@shop/testkit/src/credentials';
 
-export function tlsServerEnv(): Record<string, string> {
-  return {
-    TLS_CERT_FILE: path.join(certsDir(), 'server.crt'),
-    TLS_KEY_FILE: path.join(certsDir(), 'server.key'),
-  };
-}
+/** Certificates, the client CA, Checkout's client certificate and the token key, for any service. */
+export const tlsServerEnv = (): Record<string, string> => trustEnv();
 
 /** Settings the parent's environment must not leak into a child: the child gets exactly what the test says. */
 const leaky =

@@ -1,5 +1,6 @@
 // Building blocks for services' config schemas: the settings every service shares.
 import { z } from 'zod';
+import type { ShopperTokenSettings } from '../auth/shopperTokens';
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,14 +27,13 @@ export const boolFlag = (fallback: boolean) =>
 
 export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
-/** TLS and listening settings of a gRPC server; plaintext is for debugging only. */
+/** TLS and listening settings of a gRPC server (TLS only: there is no plaintext mode). */
 export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
   GRPC_HOST: z.string().default('0.0.0.0'),
   GRPC_PORT: port(grpcPort),
   ADMIN_PORT: port(adminPort),
   TLS_CERT_FILE: z.string().default('certs/server.crt'),
   TLS_KEY_FILE: z.string().default('certs/server.key'),
-  GRPC_PLAINTEXT: boolFlag(false),
   SHUTDOWN_GRACE: durationMs('10s'),
   LOG_LEVEL: logLevel,
 });
@@ -47,20 +47,36 @@ export const postgresPoolEnv = {
 };
 
 /** Where and how a gRPC server listens, from the settings of `grpcServerEnv`. */
-export function grpcListenOptions(config: {
-  GRPC_HOST: string;
-  GRPC_PORT: number;
-  TLS_CERT_FILE: string;
-  TLS_KEY_FILE: string;
-  GRPC_PLAINTEXT: boolean;
-}): {
+export function grpcListenOptions(config: { GRPC_HOST: string; GRPC_PORT: number; TLS_CERT_FILE: string; TLS_KEY_FILE: string }): {
   host: string;
   port: number;
-  tls: { certFile: string; keyFile: string; plaintext: boolean };
+  tls: { certFile: string; keyFile: string };
 } {
   return {
     host: config.GRPC_HOST,
     port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE, plaintext: config.GRPC_PLAINTEXT },
+    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE },
+  };
+}
+
+/** How a shopper-facing server verifies bearer tokens (docs/api.md, "Security"). */
+export const shopperTokenEnv = {
+  AUTH_JWT_PUBLIC_KEY_FILE: z.string().default('certs/jwt/signing.pub'),
+  AUTH_JWT_ISSUER: z.string().min(1).default('shop-dev'),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default('shop'),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+export function shopperTokenSettings(config: {
+  AUTH_JWT_PUBLIC_KEY_FILE: string;
+  AUTH_JWT_ISSUER: string;
+  AUTH_JWT_AUDIENCE: string;
+  AUTH_JWKS_URL?: string | undefined;
+}): ShopperTokenSettings {
+  return {
+    publicKeyFile: config.AUTH_JWT_PUBLIC_KEY_FILE,
+    jwksUrl: config.AUTH_JWKS_URL,
+    issuer: config.AUTH_JWT_ISSUER,
+    audience: config.AUTH_JWT_AUDIENCE,
   };
 }

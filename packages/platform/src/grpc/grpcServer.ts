@@ -1,13 +1,17 @@
-// A TLS gRPC server with health, reflection (for this server's services only) and graceful shutdown.
+// A TLS gRPC server with authentication, health, reflection (for this server's services only) and graceful shutdown.
 import * as grpc from '@grpc/grpc-js';
+import { trace } from '@opentelemetry/api';
 import * as protoLoader from '@grpc/proto-loader';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import fs from 'node:fs';
 import { descriptorSetPath } from '@shop/proto';
-import { serverCredentials } from './tls';
+import { serverCredentials, type ServerTls } from './tls';
 import type { Registry } from 'prom-client';
-import { grpcServerMetrics, type ObserveCall } from '../metrics/grpcMetrics';
+import { grpcServerMetrics, type ObserveServerCall } from '../metrics/grpcMetrics';
+import { authInterceptor, type Authenticate } from '../auth/authInterceptor';
+import { principalOf } from '../auth/principal';
+import type { Logger } from '../logger';
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `loms.v1.LomsService`. */
@@ -26,17 +30,28 @@ export interface GrpcServerHandle {
 export async function startGrpcServer(options: {
   host: string;
   port: number;
-  tls: { certFile: string; keyFile: string; plaintext: boolean };
+  tls: ServerTls;
+  /** Who may call: every call of `services` passes it before its request is read (health and reflection do not). */
+  authenticate: Authenticate;
   services: ServiceRegistration[];
   /** Where the RED metrics of every method go. */
   registry: Registry;
+  logger: Logger;
   serverOptions?: grpc.ServerOptions;
 }): Promise<GrpcServerHandle> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, ...options.serverOptions });
+  const observe = grpcServerMetrics(options.registry);
+  const refused = (method: string, code: grpc.status, caller: string, seconds: number) => {
+    const [service = 'unknown', name = 'unknown'] = method.split('/');
+    observe(service, name, code, seconds, caller);
+  };
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    ...options.serverOptions,
+    interceptors: [authInterceptor(options.authenticate, refused, options.logger), ...(options.serverOptions?.interceptors ?? [])],
+  });
   const names = options.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
   const inFlight = { calls: 0 };
-  const observe = grpcServerMetrics(options.registry);
   for (const s of options.services) server.addService(s.definition, instrumented(s, inFlight, observe));
   health.addToServer(server);
   reflectionFor([...names, 'grpc.health.v1.Health']).addToServer(server);
@@ -67,16 +82,24 @@ export async function startGrpcServer(options: {
 }
 
 /**
- * Wraps every unary handler: RED metrics per method, and a count of calls in progress so that
- * shutdown knows when they have finished.
+ * Wraps every unary handler: RED metrics per method and caller, the caller on the call's span, and a count
+ * of calls in progress so that shutdown knows when they have finished.
  */
-function instrumented(service: ServiceRegistration, inFlight: { calls: number }, observe: ObserveCall): grpc.UntypedServiceImplementation {
+function instrumented(
+  service: ServiceRegistration,
+  inFlight: { calls: number },
+  observe: ObserveServerCall,
+): grpc.UntypedServiceImplementation {
   const wrapped: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(service.implementation)) {
     const methodName = service.definition[name]?.path.split('/')[2] ?? name;
     wrapped[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       inFlight.calls += 1;
       const started = process.hrtime.bigint();
+      const principal = principalOf(call);
+      const span = trace.getActiveSpan();
+      span?.setAttribute('shop.caller', principal.caller);
+      if (principal.userId !== undefined) span?.setAttribute('enduser.id', String(principal.userId));
       (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
         inFlight.calls -= 1;
         const error = args[0];
@@ -85,6 +108,7 @@ function instrumented(service: ServiceRegistration, inFlight: { calls: number },
           methodName,
           error ? (error.code ?? grpc.status.UNKNOWN) : grpc.status.OK,
           Number(process.hrtime.bigint() - started) / 1e9,
+          principal.caller,
         );
         callback(...args);
       });

@@ -1,6 +1,7 @@
 // Adapts an async handler to grpc-js and maps every thrown error to a status in one place.
 import * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
+import { principalOf } from '../auth/principal';
 import type { Logger } from '../logger';
 import { InvalidArgumentError, invalidArgumentStatus } from './invalidArgument';
 import { isStatusError, statusError, type StatusError } from './statusError';
@@ -16,8 +17,12 @@ export function unaryHandler<Req, Res>(
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const started = performance.now();
+    const { caller, userId } = principalOf(call);
     const handled = (code: grpc.status) =>
-      logger.debug({ method, code: grpc.status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10 }, 'call handled');
+      logger.debug(
+        { method, caller, user_id: userId, code: grpc.status[code], duration_ms: Math.round((performance.now() - started) * 10) / 10 },
+        'call handled',
+      );
     handle(call.request, call).then(
       (response) => {
         handled(grpc.status.OK);

@@ -1,4 +1,4 @@
-// LOMS over TLS: a deadline on every call, grpc-js retries of UNAVAILABLE on the calls safe to repeat
+// LOMS over mutual TLS (Checkout's own client certificate): a deadline on every call, grpc-js retries of UNAVAILABLE on the calls safe to repeat
 // (CreateOrder is, thanks to its idempotency key); LOMS' refusals become domain errors.
 import * as grpc from '@grpc/grpc-js';
 import { clientCredentials } from '@shop/platform';
@@ -11,8 +11,10 @@ import { dependencyError, isServiceError, reconnectOptions, retryServiceConfig }
 export interface LomsClientOptions {
   address: string;
   caFile: string;
+  /** Checkout's client certificate: LOMS knows its callers by the certificate's CN. */
+  certFile: string;
+  keyFile: string;
   timeoutMs: number;
-  plaintext?: boolean;
   interceptors?: grpc.Interceptor[];
 }
 
@@ -23,7 +25,7 @@ export interface LomsClient extends Loms {
 export function createLomsClient(options: LomsClientOptions): LomsClient {
   const client = new loms.LomsServiceClient(
     options.address,
-    clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }),
+    clientCredentials({ caFile: options.caFile, certFile: options.certFile, keyFile: options.keyFile }),
     {
       ...reconnectOptions,
       interceptors: options.interceptors ?? [],

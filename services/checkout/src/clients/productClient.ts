@@ -20,7 +20,6 @@ export interface ProductClientOptions {
   rateLimitRps: number;
   cacheTtlMs: number;
   cacheMaxEntries?: number;
-  plaintext?: boolean;
   interceptors?: grpc.Interceptor[];
   registry?: Registry;
 }
@@ -30,20 +29,16 @@ export interface ProductClient extends ProductCatalogue {
 }
 
 export function createProductClient(options: ProductClientOptions): ProductClient {
-  const client = new product.ProductServiceClient(
-    options.address,
-    clientCredentials({ caFile: options.caFile, plaintext: options.plaintext ?? false }),
-    {
-      ...reconnectOptions,
-      interceptors: options.interceptors ?? [],
-      'grpc.service_config': retryServiceConfig('product.v1.ProductService', ['GetProduct', 'ListSkus'], {
-        maxAttempts: 5,
-        initialBackoffMs: 200,
-        maxBackoffMs: 2_000,
-        retryableStatusCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'],
-      }),
-    },
-  );
+  const client = new product.ProductServiceClient(options.address, clientCredentials({ caFile: options.caFile }), {
+    ...reconnectOptions,
+    interceptors: options.interceptors ?? [],
+    'grpc.service_config': retryServiceConfig('product.v1.ProductService', ['GetProduct', 'ListSkus'], {
+      maxAttempts: 5,
+      initialBackoffMs: 200,
+      maxBackoffMs: 2_000,
+      retryableStatusCodes: ['UNAVAILABLE', 'RESOURCE_EXHAUSTED'],
+    }),
+  });
   // Spacing calls evenly (not a burst a second) stays under a token bucket despite network jitter.
   const limiter = new Bottleneck({
     maxConcurrent: options.maxInFlight,

@@ -1,11 +1,11 @@
 // Starts the real services for Checkout's integration tests: ProductService, LOMS (seeded) and Checkout,
 // each over TLS on port 0 with fresh databases, plus promise-returning generated clients.
-import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { createLogger } from '@shop/platform';
 import { checkout, loms } from '@shop/proto';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { lomsCredentials, shopperCredentials, trustEnv } from '@shop/testkit/src/credentials';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { loadLomsConfig } from '../../../loms/src/config';
 import { seedStock } from '../../../loms/src/seed/seedStock';
@@ -17,16 +17,14 @@ import { startCheckout, type CheckoutHandle } from '../../src/startCheckout';
 
 export const root = repoRoot();
 const tlsEnv = {
+  ...trustEnv(),
   GRPC_HOST: '127.0.0.1',
   GRPC_PORT: '0',
   ADMIN_PORT: '0',
-  TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
-  TLS_KEY_FILE: path.join(root, 'certs/server.key'),
   SHUTDOWN_GRACE: '200ms',
   LOG_LEVEL: 'silent',
 };
 const silent = createLogger('test', 'silent');
-export const caCredentials = () => grpc.credentials.createSsl(fs.readFileSync(path.join(root, 'certs/ca.crt')));
 
 export async function startTestProducts(env: Record<string, string> = {}): Promise<ProductsHandle> {
   return startProducts(loadProductsConfig({ ...tlsEnv, CATALOGUE_FILE: path.join(root, 'data/catalogue.json'), ...env }), silent);
@@ -69,10 +67,7 @@ export async function startTestCheckout(
   env: Record<string, string>,
 ): Promise<{ handle: CheckoutHandle; databaseUrl: string; client: CheckoutClient }> {
   const databaseUrl = await freshDatabase('checkout');
-  const handle = await startCheckout(
-    loadCheckoutConfig({ ...tlsEnv, CHECKOUT_DATABASE_URL: databaseUrl, TLS_CA_FILE: path.join(root, 'certs/ca.crt'), ...env }),
-    silent,
-  );
+  const handle = await startCheckout(loadCheckoutConfig({ ...tlsEnv, CHECKOUT_DATABASE_URL: databaseUrl, ...env }), silent);
   return { handle, databaseUrl, client: checkoutClient(`localhost:${handle.grpcPort}`) };
 }
 
@@ -96,8 +91,9 @@ export interface CheckoutClient {
   close(): void;
 }
 
+/** A Checkout client whose calls carry an admin shopper token (acts for any user). */
 export function checkoutClient(address: string): CheckoutClient {
-  const c = new checkout.CheckoutServiceClient(address, caCredentials());
+  const c = new checkout.CheckoutServiceClient(address, shopperCredentials());
   return {
     addToCart: promisify(c.addToCart.bind(c)),
     deleteFromCart: promisify(c.deleteFromCart.bind(c)),
@@ -114,8 +110,9 @@ export interface LomsTestClient {
   close(): void;
 }
 
+/** A LOMS client with the `admin` client certificate. */
 export function lomsClient(address: string): LomsTestClient {
-  const c = new loms.LomsServiceClient(address, caCredentials());
+  const c = new loms.LomsServiceClient(address, lomsCredentials());
   return { getOrder: promisify(c.getOrder.bind(c)), listOrders: promisify(c.listOrders.bind(c)), close: () => c.close() };
 }
 

@@ -3,9 +3,11 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { startGrpcServer } from '@shop/platform';
+import { callerPermissions, createLogger, startGrpcServer } from '@shop/platform';
+import { lomsCredentials } from '@shop/testkit/src/credentials';
+import { lomsCallerPermissions } from '../../../loms/src/transport/grpc/callerPermissions';
 import { loms } from '@shop/proto';
-import { caCredentials, codeOf, lomsClient, root, startTestCheckout, startTestLoms, startTestProducts } from './checkoutStack';
+import { codeOf, lomsClient, root, startTestCheckout, startTestLoms, startTestProducts } from './checkoutStack';
 
 const stops: Array<() => unknown> = [];
 afterEach(async () => {
@@ -42,7 +44,7 @@ async function eventually<T>(what: string, attempt: () => Promise<T>, timeoutMs 
 
 /** A LOMS in front of the real one that forwards every call but swallows the answers to the first `dropCreateOrders` CreateOrders. */
 async function startLossyLomsProxy(upstreamAddress: string, dropCreateOrders: { remaining: number }) {
-  const upstream = new loms.LomsServiceClient(upstreamAddress, caCredentials()) as unknown as Record<
+  const upstream = new loms.LomsServiceClient(upstreamAddress, lomsCredentials('checkout')) as unknown as Record<
     string,
     (req: unknown, cb: (err: grpc.ServiceError | null, res: unknown) => void) => void
   >;
@@ -60,9 +62,15 @@ async function startLossyLomsProxy(upstreamAddress: string, dropCreateOrders: { 
   const server = await startGrpcServer({
     host: '127.0.0.1',
     port: 0,
-    tls: { certFile: path.join(root, 'certs/server.crt'), keyFile: path.join(root, 'certs/server.key'), plaintext: false },
+    tls: {
+      certFile: path.join(root, 'certs/server.crt'),
+      keyFile: path.join(root, 'certs/server.key'),
+      clientCaFile: path.join(root, 'certs/ca.crt'),
+    },
+    authenticate: callerPermissions(lomsCallerPermissions),
     services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation }],
     registry: new Registry(),
+    logger: createLogger('lossy-loms', 'silent'),
   });
   stops.push(
     () => server.shutdown(100),

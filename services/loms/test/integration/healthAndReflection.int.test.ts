@@ -3,12 +3,12 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientCredentials } from '@shop/platform';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { lomsCredentials } from '@shop/testkit/src/credentials';
 import { startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 
 let server: LomsTestServer;
-const credentials = () => clientCredentials({ caFile: path.join(repoRoot(), 'certs/ca.crt'), plaintext: false });
+// Any certificate of our CA may ask for health and reflection, also one allowed only two LOMS methods.
+const credentials = () => lomsCredentials('payments');
 
 beforeAll(async () => {
   server = await startLomsTestServer();

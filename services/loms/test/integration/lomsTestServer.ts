@@ -1,11 +1,10 @@
 // Starts the real LOMS (TLS gRPC on port 0) over a fresh database, with a generated client.
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
-import { callUnary, clientCredentials, createLogger, type UnaryMethod } from '@shop/platform';
+import { callUnary, createLogger, type UnaryMethod } from '@shop/platform';
 import { loms } from '@shop/proto';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { lomsCredentials, trustEnv } from '@shop/testkit/src/credentials';
 import { loadLomsConfig } from '../../src/config';
 import { startLoms, type LomsHandle } from '../../src/startLoms';
 
@@ -19,25 +18,20 @@ export interface LomsTestServer {
 }
 
 export async function startLomsTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<LomsTestServer> {
-  const root = repoRoot();
   const url = databaseUrl ?? (await freshDatabase('loms'));
   const config = loadLomsConfig({
     LOMS_DATABASE_URL: url,
+    ...trustEnv(),
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     ADMIN_PORT: '0',
-    TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
-    TLS_KEY_FILE: path.join(root, 'certs/server.key'),
     CANCELLER_ENABLED: 'false',
     OUTBOX_RELAY_ENABLED: 'false',
     SHUTDOWN_GRACE: '1s',
     ...env,
   });
   const handle = await startLoms(config, createLogger('loms', process.env.TEST_LOG_LEVEL ?? 'silent'));
-  const client = new loms.LomsServiceClient(
-    `localhost:${handle.grpcPort}`,
-    clientCredentials({ caFile: path.join(root, 'certs/ca.crt'), plaintext: false }),
-  );
+  const client = new loms.LomsServiceClient(`localhost:${handle.grpcPort}`, lomsCredentials('admin'));
   const pool = new Pool({ connectionString: url, max: 4 });
   return {
     handle,

@@ -65,7 +65,7 @@ describe('health', () => {
   it('reports NOT_SERVING and not ready while its database is down, and recovers', async () => {
     const health = new grpc.Client(
       `localhost:${service.grpcPort}`,
-      clientCredentials({ caFile: path.join(repoRoot(), 'certs', 'ca.crt'), plaintext: false }),
+      clientCredentials({ caFile: path.join(repoRoot(), 'certs', 'ca.crt') }),
     );
     const check = () =>
       new Promise<string>((resolve, reject) =>

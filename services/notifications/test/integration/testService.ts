@@ -1,8 +1,7 @@
 // Starts the real Notifications in-process (TLS gRPC and admin on port 0) and talks to it as a client would.
-import path from 'node:path';
-import { callUnary, clientCredentials, createLogger } from '@shop/platform';
+import { callUnary, createLogger } from '@shop/platform';
 import { notifications } from '@shop/proto';
-import { repoRoot } from '../../../../packages/testkit/src/repoRoot';
+import { shopperCredentials, trustEnv } from '@shop/testkit/src/credentials';
 import { loadNotificationsConfig } from '../../src/config';
 import { startNotifications, type NotificationsOptions } from '../../src/startNotifications';
 
@@ -17,22 +16,17 @@ export interface TestNotifications {
 }
 
 export async function startTestNotifications(env: Record<string, string>, options: NotificationsOptions = {}): Promise<TestNotifications> {
-  const certs = path.join(repoRoot(), 'certs');
   const config = loadNotificationsConfig({
+    ...trustEnv(),
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     ADMIN_PORT: '0',
-    TLS_CERT_FILE: path.join(certs, 'server.crt'),
-    TLS_KEY_FILE: path.join(certs, 'server.key'),
     SHUTDOWN_GRACE: '1s',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
   const service = await startNotifications(config, createLogger('notifications', config.LOG_LEVEL), options);
-  const client = new notifications.NotificationsServiceClient(
-    `localhost:${service.grpcPort}`,
-    clientCredentials({ caFile: path.join(certs, 'ca.crt'), plaintext: false }),
-  );
+  const client = new notifications.NotificationsServiceClient(`localhost:${service.grpcPort}`, shopperCredentials());
   const list = (request: Partial<notifications.ListNotificationsRequest>) =>
     callUnary(client.listNotifications.bind(client), notifications.ListNotificationsRequest.fromPartial(request), { timeoutMs: 5_000 });
   const admin = (p: string) => fetch(`http://127.0.0.1:${service.adminPort}${p}`, { signal: AbortSignal.timeout(5_000) });

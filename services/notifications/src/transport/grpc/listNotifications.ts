@@ -1,5 +1,5 @@
 // ListNotifications: a user's history, newest first, paged with an opaque token.
-import { unaryHandler, type Logger } from '@shop/platform';
+import { assertActsForUser, unaryHandler, type Logger } from '@shop/platform';
 import { loms, type notifications } from '@shop/proto';
 import { listNotifications, type ListNotificationsDeps } from '../../app/listNotifications';
 import type { StoredNotification } from '../../app/notificationsStore';
@@ -10,8 +10,9 @@ import { validateListNotifications } from './validate';
 export function listNotificationsHandler(deps: ListNotificationsDeps, logger: Logger) {
   return unaryHandler<notifications.ListNotificationsRequest, notifications.ListNotificationsResponse>(
     'ListNotifications',
-    async (request) => {
+    async (request, call) => {
       const input = validateListNotifications(request);
+      assertActsForUser(call, input.userId);
       const page = await listNotifications(deps, input);
       return {
         notifications: page.notifications.map(toMessage),
