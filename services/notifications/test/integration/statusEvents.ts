@@ -5,7 +5,13 @@ import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafk
 
 export type Status = 'AWAITING_PAYMENT' | 'FAILED' | 'PAYED' | 'CANCELLED';
 
-export function statusEvent(fields: { orderId: number; userId: number; status: Status; eventId?: string }): events.OrderStatusChanged {
+export function statusEvent(fields: {
+  orderId: number;
+  userId: number;
+  status: Status;
+  eventId?: string;
+  version?: number;
+}): events.OrderStatusChanged {
   return {
     eventId: fields.eventId ?? randomUUID(),
     orderId: fields.orderId,
@@ -14,6 +20,7 @@ export function statusEvent(fields: { orderId: number; userId: number; status: S
     previousStatus: loms.OrderStatus.ORDER_STATUS_NEW,
     occurredAt: new Date(),
     items: [{ sku: 1, count: 2 }],
+    version: fields.version ?? 1,
   };
 }
 

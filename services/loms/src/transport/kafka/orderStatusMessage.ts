@@ -17,6 +17,7 @@ export function orderStatusMessage(row: OutboxRow, traceparent: string | undefin
     previousStatus: toProtoStatus(row.previous_status),
     occurredAt: row.occurred_at,
     items: row.items,
+    version: 0,
   });
   const headers: Record<string, string> = { 'event-type': eventTypeHeader };
   if (traceparent) headers.traceparent = traceparent;

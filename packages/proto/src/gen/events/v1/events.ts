@@ -36,10 +36,24 @@ export interface OrderStatusChanged {
     | undefined;
   /** The order's items, merged by SKU and sorted by SKU. */
   items: OrderItem[];
+  /**
+   * 1 for the first event of an order, +1 for each later one: a consumer tells a gap or a
+   * reordering from a duplicate by it. 0 only in events written before versions existed.
+   */
+  version: number;
 }
 
 function createBaseOrderStatusChanged(): OrderStatusChanged {
-  return { eventId: "", orderId: 0, userId: 0, status: 0, previousStatus: 0, occurredAt: undefined, items: [] };
+  return {
+    eventId: "",
+    orderId: 0,
+    userId: 0,
+    status: 0,
+    previousStatus: 0,
+    occurredAt: undefined,
+    items: [],
+    version: 0,
+  };
 }
 
 export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
@@ -64,6 +78,9 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
     }
     for (const v of message.items) {
       OrderItem.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(64).uint32(message.version);
     }
     return writer;
   },
@@ -137,6 +154,14 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
             message.items.push(OrderItem.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.version = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -180,6 +205,7 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
       items: globalThis.Array.isArray(object?.items)
         ? object.items.map((e: any) => OrderItem.fromJSON(e))
         : [],
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
     };
   },
 
@@ -206,6 +232,9 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
     if (message.items?.length) {
       obj.items = message.items.map((e) => OrderItem.toJSON(e));
     }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
     return obj;
   },
 
@@ -221,6 +250,7 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
     message.previousStatus = object.previousStatus ?? 0;
     message.occurredAt = object.occurredAt ?? undefined;
     message.items = object.items?.map((e) => OrderItem.fromPartial(e)) || [];
+    message.version = object.version ?? 0;
     return message;
   },
 };
