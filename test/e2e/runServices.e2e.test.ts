@@ -1,7 +1,13 @@
-// `make run-services` as a user runs it: wait for "all services ready", buy through the gRPC API with only certs/ca.crt,
-// Ctrl-C, and check that it exits 0 leaving no process behind.
+// `make run-services` as a user runs it: wait for "all services ready", buy through the gRPC API as the README
+// walkthrough does (a token from `make token`, the payments certificate), Ctrl-C, and check that it exits 0
+// leaving no process behind.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { callUnary, clientCredentials } from '@shop/platform';
+import { checkout as checkoutApi } from '@shop/proto';
+import { bearer, certsDir } from '@shop/testkit/src/credentials';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { eventually, sleep } from './support/eventually';
@@ -22,14 +28,33 @@ interface CatalogueFile {
   products: { sku: number; name: string; price: number }[];
 }
 
+/** What `make -s token USER=<id>` prints, as the README has the user paste it into a header. */
+const tokenFromMake = (userId: number) =>
+  execFileSync('make', ['-s', 'token', `USER=${userId}`], { cwd: repoRoot(), encoding: 'utf8', timeout: 60_000 }).trim();
+
 async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
-  const checkout = checkoutCaller(ports.checkout);
-  const loms = lomsCaller(ports.loms);
-  const notifications = notificationsCaller(ports.notifications);
+  const userId = Date.now() * 10 + Math.floor(Math.random() * 10);
+  const token = tokenFromMake(userId);
+  expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const checkout = checkoutCaller(ports.checkout, { userId });
+  const loms = lomsCaller(ports.loms, 'payments');
+  const notifications = notificationsCaller(ports.notifications, { userId });
+  const plain = new checkoutApi.CheckoutServiceClient(
+    `localhost:${ports.checkout}`,
+    clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }),
+  );
   try {
+    // The token make printed is the user's: its own cart yes, another user's no, none at all no.
+    const asMade = { timeoutMs: 10_000, metadata: bearer(token) };
+    await expect(callUnary(plain.listCart.bind(plain), { userId }, asMade)).resolves.toMatchObject({ items: [] });
+    await expect(callUnary(plain.listCart.bind(plain), { userId: userId + 1 }, asMade)).rejects.toMatchObject({
+      code: grpc.status.PERMISSION_DENIED,
+    });
+    await expect(callUnary(plain.listCart.bind(plain), { userId }, { timeoutMs: 10_000 })).rejects.toMatchObject({
+      code: grpc.status.UNAUTHENTICATED,
+    });
     const catalogue = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'data/catalogue.json'), 'utf8')) as CatalogueFile;
     const product = (sku: number) => catalogue.products.find((p) => p.sku === sku)!;
-    const userId = Date.now() * 10 + Math.floor(Math.random() * 10);
     await checkout.call((c) => c.addToCart, { userId, sku: 1002, count: 2 });
     await checkout.call((c) => c.addToCart, { userId, sku: 1001, count: 1 });
 
@@ -82,6 +107,7 @@ async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
     checkout.close();
     loms.close();
     notifications.close();
+    plain.close();
   }
 }
 

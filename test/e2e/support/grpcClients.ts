@@ -4,6 +4,7 @@ import type { ChannelOptions } from '@grpc/grpc-js';
 import { callUnary, type UnaryMethod } from '@shop/platform';
 import { checkout, loms, notifications } from '@shop/proto';
 import { lomsCredentials, shopperCredentials, type ServiceIdentity } from '@shop/testkit/src/credentials';
+import type { DevTokenClaims } from '../../../scripts/dev/devToken';
 const quickReconnect: ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 500,
@@ -25,10 +26,11 @@ function caller<C extends { close(): void }>(client: C): Caller<C> {
 
 export const lomsCaller = (port: number, identity: ServiceIdentity = 'admin') =>
   caller(new loms.LomsServiceClient(`localhost:${port}`, lomsCredentials(identity), quickReconnect));
-export const checkoutCaller = (port: number) =>
-  caller(new checkout.CheckoutServiceClient(`localhost:${port}`, shopperCredentials(), quickReconnect));
-export const notificationsCaller = (port: number) =>
-  caller(new notifications.NotificationsServiceClient(`localhost:${port}`, shopperCredentials(), quickReconnect));
+/** `claims` default to an admin token, which acts for any user. */
+export const checkoutCaller = (port: number, claims?: DevTokenClaims) =>
+  caller(new checkout.CheckoutServiceClient(`localhost:${port}`, shopperCredentials(claims), quickReconnect));
+export const notificationsCaller = (port: number, claims?: DevTokenClaims) =>
+  caller(new notifications.NotificationsServiceClient(`localhost:${port}`, shopperCredentials(claims), quickReconnect));
 
 /** A user's whole notification history, oldest first (the API pages newest first). */
 export async function notificationHistory(
