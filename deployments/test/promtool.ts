@@ -23,23 +23,13 @@ export function promtool(args: string[], options: { cwd?: string; input?: string
   return { status: run.status, output: `${run.stdout}${run.stderr}`.trim() };
 }
 
-/**
- * Lint problems `promtool check metrics` reports for prom-client's own default metrics, which we do not
- * name: these three are gauges whose names end in `_total`. Anything else it reports fails the test.
- */
-export const promClientLintExceptions = [
-  'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
-  'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
-  'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
-];
-
-/** `promtool check metrics` on an exposition text: the problems left after the justified exceptions. */
+/** `promtool check metrics` on an exposition text: every problem it reports. */
 export function metricsLintProblems(exposition: string): string[] {
   const result = promtool(['check', 'metrics'], { input: exposition });
   const problems = result.output
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !promClientLintExceptions.includes(line));
+    .filter((line) => line !== '');
   if (result.status !== 0 && problems.length === 0 && result.status !== 3)
     return [`promtool check metrics exited ${result.status}: ${result.output}`];
   return problems;
