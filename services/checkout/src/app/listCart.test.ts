@@ -5,8 +5,8 @@ import { listCart } from './listCart';
 describe('listCart', () => {
   it('lists items by SKU with name and unit price and totals price times count', async () => {
     const carts = new InMemoryCarts();
-    await carts.addUnits(fakeDb.pool, 1, 30, 1, 10_000);
-    await carts.addUnits(fakeDb.pool, 1, 10, 3, 10_000);
+    await carts.addUnits(fakeDb.pool, 1, 30, 1);
+    await carts.addUnits(fakeDb.pool, 1, 10, 3);
     const products = new FakeCatalogue([
       { sku: 10, name: 'mug', priceMinorUnits: 250 },
       { sku: 30, name: 'pot', priceMinorUnits: 1000 },

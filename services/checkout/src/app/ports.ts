@@ -1,6 +1,6 @@
 // What the use cases need from storage and from other services; adapters live in storage/ and clients/.
 import type { Queryable } from '@shop/platform';
-import type { CartItem } from '../domain/cart';
+import type { AddRefusal, CartItem } from '../domain/cart';
 
 export type { Queryable };
 
@@ -10,18 +10,30 @@ export interface Db {
   inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
+/** What an add did: the line's new count, or the bound it would have passed and the units the line held. */
+export type AddedUnits = { count: number; refusal?: undefined } | { refusal: AddRefusal; unitsOfSku: number };
+
+/** A cart as one snapshot: its contents and the generation they belong to. */
+export interface CartSnapshot {
+  generation: number;
+  items: CartItem[];
+}
+
 export interface CartStore {
-  /** Adds `count` units in one statement; undefined when the line would pass `maxCount`. */
-  addUnits(q: Queryable, userId: number, sku: number, count: number, maxCount: number): Promise<number | undefined>;
+  /** Holds the user's cart until the transaction ends, so that adds to one cart see each other. */
+  lock(q: Queryable, userId: number): Promise<void>;
+  /** Adds `count` units in one conditional statement, unless the cart rules (domain/cart) refuse them. */
+  addUnits(q: Queryable, userId: number, sku: number, count: number): Promise<AddedUnits>;
   /** Removes up to `count` units; the line goes when it reaches 0. */
   removeUnits(q: Queryable, userId: number, sku: number, count: number): Promise<void>;
   /** Removes what was bought, leaving units added since then. */
   removeBought(q: Queryable, userId: number, items: readonly CartItem[]): Promise<void>;
   listItems(q: Queryable, userId: number): Promise<CartItem[]>;
+  /** Items and generation read in one statement, so both belong to the same state of the cart. */
+  snapshot(q: Queryable, userId: number): Promise<CartSnapshot>;
   countOf(q: Queryable, userId: number, sku: number): Promise<number>;
   distinctSkus(q: Queryable, userId: number): Promise<number>;
   clear(q: Queryable, userId: number): Promise<void>;
-  generation(q: Queryable, userId: number): Promise<number>;
   bumpGeneration(q: Queryable, userId: number): Promise<void>;
 }
 

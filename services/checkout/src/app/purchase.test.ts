@@ -4,7 +4,7 @@ import { DependencyTimeoutError, EmptyCartError, OrderRejectedError } from '../d
 import { purchase, type PurchaseDeps } from './purchase';
 
 let deps: PurchaseDeps & { carts: InMemoryCarts; loms: FakeLoms; purchases: InMemoryPurchases };
-const add = (userId: number, sku: number, count: number) => deps.carts.addUnits(fakeDb.pool, userId, sku, count, 10_000);
+const add = (userId: number, sku: number, count: number) => deps.carts.addUnits(fakeDb.pool, userId, sku, count);
 const cartOf = (userId: number) => deps.carts.listItems(fakeDb.pool, userId);
 
 beforeEach(() => {

@@ -17,9 +17,15 @@ export async function purchase(deps: PurchaseDeps, input: { userId: number; idem
     const known = await deps.purchases.findOrderId(deps.db.pool, userId, input.idempotencyKey);
     if (known !== undefined) return { orderId: known };
   }
-  const items = await deps.carts.listItems(deps.db.pool, userId);
-  if (items.length === 0) throw new EmptyCartError(userId);
-  const generation = await deps.carts.generation(deps.db.pool, userId);
+  // Recording a purchase removes its items and bumps the generation in one transaction; reading both in
+  // one snapshot sees the cart before that (so derives the same key, and LOMS answers the same order) or after.
+  const { items, generation } = await deps.carts.snapshot(deps.db.pool, userId);
+  if (items.length === 0) {
+    // A purchase with this key may have emptied the cart since the lookup above.
+    const known = input.idempotencyKey === '' ? undefined : await deps.purchases.findOrderId(deps.db.pool, userId, input.idempotencyKey);
+    if (known !== undefined) return { orderId: known };
+    throw new EmptyCartError(userId);
+  }
   const idempotencyKey = input.idempotencyKey || derivePurchaseKey(userId, generation, items);
 
   let orderId: number;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cartTotalMinorUnits, sortedBySku } from './cart';
+import { cartTotalMinorUnits, maxDistinctSkus, maxItemCount, refusalToAdd, sortedBySku } from './cart';
 
 describe('cart rules', () => {
   it('totals the unit price times the count of every item', () => {
@@ -34,5 +34,24 @@ describe('cart rules', () => {
     ];
     expect(sortedBySku(items).map((i) => i.sku)).toEqual([1, 3]);
     expect(items[0]?.sku).toBe(3);
+  });
+
+  it('refuses units that pass 10000 of one SKU, and a new SKU in a cart of 100, and nothing else', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: maxItemCount }),
+        fc.nat({ max: maxDistinctSkus }),
+        fc.integer({ min: 1, max: maxItemCount }),
+        (units, skus, count) => {
+          const refusal = refusalToAdd({ unitsOfSku: units, distinctSkus: skus }, count);
+          if (units + count > maxItemCount) expect(refusal).toBe('LINE_FULL');
+          else if (units === 0 && skus >= maxDistinctSkus) expect(refusal).toBe('CART_FULL');
+          else expect(refusal).toBeUndefined();
+        },
+      ),
+    );
+    expect(refusalToAdd({ unitsOfSku: 0, distinctSkus: 99 }, 1)).toBeUndefined();
+    expect(refusalToAdd({ unitsOfSku: 0, distinctSkus: 100 }, 1)).toBe('CART_FULL');
+    expect(refusalToAdd({ unitsOfSku: 3, distinctSkus: 100 }, 1)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // In-memory fakes of Checkout's ports for use-case unit tests.
-import type { CartStore, Db, Loms, Product, ProductCatalogue, PurchaseStore, Queryable } from '../../src/app/ports';
-import type { CartItem } from '../../src/domain/cart';
+import type { AddedUnits, CartStore, Db, Loms, Product, ProductCatalogue, PurchaseStore, Queryable } from '../../src/app/ports';
+import { refusalToAdd, type CartItem } from '../../src/domain/cart';
 import { ProductNotFoundError } from '../../src/domain/errors';
 
 export const fakeDb: Db = { pool: {} as Queryable, inTransaction: (work) => work({} as Queryable) };
@@ -15,12 +15,16 @@ export class InMemoryCarts implements CartStore {
     return cart;
   }
 
-  addUnits(_q: Queryable, userId: number, sku: number, count: number, maxCount: number) {
+  lock() {
+    return Promise.resolve();
+  }
+  addUnits(_q: Queryable, userId: number, sku: number, count: number): Promise<AddedUnits> {
     const cart = this.cart(userId);
-    const next = (cart.get(sku) ?? 0) + count;
-    if (next > maxCount) return Promise.resolve(undefined);
-    cart.set(sku, next);
-    return Promise.resolve(next);
+    const unitsOfSku = cart.get(sku) ?? 0;
+    const refusal = refusalToAdd({ unitsOfSku, distinctSkus: cart.size }, count);
+    if (refusal) return Promise.resolve({ refusal, unitsOfSku });
+    cart.set(sku, unitsOfSku + count);
+    return Promise.resolve({ count: unitsOfSku + count });
   }
   removeUnits(_q: Queryable, userId: number, sku: number, count: number) {
     const cart = this.cart(userId);
@@ -35,6 +39,9 @@ export class InMemoryCarts implements CartStore {
   listItems(_q: Queryable, userId: number) {
     return Promise.resolve([...this.cart(userId)].map(([sku, count]) => ({ sku, count })).sort((a, b) => a.sku - b.sku));
   }
+  async snapshot(q: Queryable, userId: number) {
+    return { generation: this.generations.get(userId) ?? 0, items: await this.listItems(q, userId) };
+  }
   countOf(_q: Queryable, userId: number, sku: number) {
     return Promise.resolve(this.cart(userId).get(sku) ?? 0);
   }
@@ -44,9 +51,6 @@ export class InMemoryCarts implements CartStore {
   clear(_q: Queryable, userId: number) {
     this.cart(userId).clear();
     return Promise.resolve();
-  }
-  generation(_q: Queryable, userId: number) {
-    return Promise.resolve(this.generations.get(userId) ?? 0);
   }
   bumpGeneration(_q: Queryable, userId: number) {
     this.generations.set(userId, (this.generations.get(userId) ?? 0) + 1);
