@@ -22,10 +22,9 @@ function withParameters(skus: string[]): string {
     '3': `ARRAY[${skus.map(() => '1').join(', ')}]`,
     '4': items,
     '5': 'NULL',
-    '6': 'now()',
-    '7': "(now() + interval '10 minutes')",
-    '8': 'gen_random_uuid()',
-    '9': 'NULL',
+    '6': '600000',
+    '7': 'gen_random_uuid()',
+    '8': 'NULL',
   };
   return createOrderStatement.trim().replace(/\$(\d)/g, (_, n: string) => {
     const value = values[n];

@@ -19,13 +19,13 @@ shortages AS (
   HAVING COALESCE(SUM(l.available), 0) < r.count
 ),
 new_order AS (
-  INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline)
+  INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
   SELECT :user_id, CASE WHEN EXISTS (SELECT 1 FROM shortages) THEN 'FAILED' ELSE 'AWAITING_PAYMENT' END,
          jsonb_build_array(jsonb_build_object('sku', :hot_sku::bigint, 'count', 1))::jsonb, NULL,
          (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'requested', requested, 'available', available) ORDER BY sku) FROM shortages),
-         now(), now(), (now() + interval '10 minutes')
+         now(), now(), now() + 600000::double precision * interval '1 millisecond', 1
   ON CONFLICT (user_id, idempotency_key) DO NOTHING
-  RETURNING id, status, shortages
+  RETURNING id, status, shortages, created_at, payment_deadline
 ),
 allocation AS (
   SELECT l.sku, l.warehouse_id,
@@ -44,7 +44,7 @@ reservation_rows AS (
   WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
 ),
 event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent)
-  SELECT gen_random_uuid(), o.id, :user_id, o.status, 'NEW', jsonb_build_array(jsonb_build_object('sku', :hot_sku::bigint, 'count', 1))::jsonb, now(), NULL FROM new_order o
+  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
+  SELECT gen_random_uuid(), o.id, :user_id, o.status, 'NEW', jsonb_build_array(jsonb_build_object('sku', :hot_sku::bigint, 'count', 1))::jsonb, o.created_at, NULL, 1 FROM new_order o
 )
-SELECT o.id, o.status, o.shortages FROM new_order o;
+SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o;

@@ -20,6 +20,8 @@ export const lomsConfigSchema = z.object({
   OUTBOX_POLL_INTERVAL: durationMs('100ms'),
   OUTBOX_SEND_TIMEOUT: durationMs('10s'),
   OUTBOX_RETENTION: durationMs('24h'),
+  OUTBOX_CLEANUP_INTERVAL: durationMs('10s'),
+  OUTBOX_CLEANUP_BATCH_SIZE: positiveInt(5000),
 });
 
 export type LomsConfig = z.infer<typeof lomsConfigSchema>;

@@ -1,11 +1,12 @@
-// Wires the use cases' ports to PostgreSQL and the process's clock, ids and trace context, and counts
-// status changes once their transaction has committed.
+// Wires the use cases' ports to PostgreSQL (and its clock), the process's ids and trace context, and
+// counts status changes once their transaction has committed.
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import type { Database, Queryable } from '@shop/platform';
 import type { LomsDeps, Tx } from './app/ports';
 import type { OrderStatusChanged } from './domain/statusChange';
 import type { LomsMetrics } from './observability/metrics';
+import { databaseClock } from './storage/databaseClock';
 import { orderRepository } from './storage/orders';
 import { stockRepository } from './storage/stocks';
 import { outboxWriter } from './storage/outbox';
@@ -51,7 +52,7 @@ export function lomsDeps(db: Database, paymentTimeoutMs: number, metrics?: LomsM
         writtenIn.get(tx)?.push(...events);
       },
     },
-    now: () => new Date(),
+    clock: databaseClock(),
     newEventId: randomUUID,
     traceparent: () => {
       const carrier: Record<string, string> = {};

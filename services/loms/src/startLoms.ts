@@ -22,6 +22,7 @@ import { lomsSessionSettings } from './storage/sessionSettings';
 import { lomsCallerPermissions } from './transport/grpc/callerPermissions';
 import { lomsService } from './transport/grpc/lomsService';
 import { startOrderCanceller } from './workers/startOrderCanceller';
+import { startOutboxCleanup } from './workers/startOutboxCleanup';
 import { startOutboxRelay } from './workers/startOutboxRelay';
 
 export interface LomsHandle {
@@ -87,13 +88,18 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
           batchSize: config.OUTBOX_BATCH_SIZE,
           pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
           sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
-          retentionMs: config.OUTBOX_RETENTION,
           onPublished: metrics.published,
           onError: metrics.publishFailed,
           onLeadership: metrics.relayActive,
         },
       )
     : undefined;
+  const outboxCleanup = startOutboxCleanup(db.pool as unknown as Queryable, logger, {
+    retentionMs: config.OUTBOX_RETENTION,
+    intervalMs: config.OUTBOX_CLEANUP_INTERVAL,
+    batchSize: config.OUTBOX_CLEANUP_BATCH_SIZE,
+    onDeleted: metrics.outboxDeleted,
+  });
   const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: 2_000, onChange: grpcServer.setServing, logger });
   logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
 
@@ -106,6 +112,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await canceller?.stop();
       await relay?.stop();
+      await outboxCleanup.stop();
       await admin.close();
       await db.close();
     },

@@ -15,10 +15,11 @@ describe('cancelExpiredOrders', () => {
     expect(result).toEqual({ cancelledExpired: 1, repairedNew: 1, maxLagMs: 5_000 });
     expect([...fake.orders.values()].map((o) => o.status)).toEqual(['CANCELLED', 'AWAITING_PAYMENT', 'CANCELLED']);
     expect(fake.written.released.sort()).toEqual([1, 3]);
-    expect(fake.events.map((e) => `${e.orderId}:${e.previousStatus}>${e.status}`).sort()).toEqual([
-      '1:AWAITING_PAYMENT>CANCELLED',
-      '3:NEW>CANCELLED',
+    expect(fake.events.map((e) => `${e.orderId}:${e.previousStatus}>${e.status}:v${e.version}`).sort()).toEqual([
+      '1:AWAITING_PAYMENT>CANCELLED:v2',
+      '3:NEW>CANCELLED:v1',
     ]);
+    expect([...fake.orders.values()].map((o) => o.eventVersion)).toEqual([2, 1, 1]);
   });
 });
 

@@ -1,5 +1,6 @@
+import type { Order } from '../domain/order';
 import { statusChanged } from '../domain/statusChange';
-import type { LomsDeps, StoredOrder } from './ports';
+import type { LomsDeps } from './ports';
 
 export interface CancelExpiredResult {
   cancelledExpired: number;
@@ -17,18 +18,20 @@ export async function cancelExpiredOrders(
   options: { batchSize: number; stuckNewAfterMs: number },
 ): Promise<CancelExpiredResult> {
   return deps.inTransaction(async (tx) => {
-    const now = deps.now();
+    const now = await deps.clock.now(tx);
     const expired = await deps.orders.lockExpired(tx, now, options.batchSize);
     const stuck = await deps.orders.lockStuckNew(tx, new Date(now.getTime() - options.stuckNewAfterMs), options.batchSize);
-    const orders: StoredOrder[] = [...expired, ...stuck];
+    const orders: Order[] = [...expired, ...stuck];
     if (orders.length === 0) return { cancelledExpired: 0, repairedNew: 0, maxLagMs: 0 };
-    const ids = orders.map((o) => o.id);
-    await deps.stocks.releaseReservations(tx, ids);
-    await deps.orders.setStatus(tx, ids, 'CANCELLED', now);
-    await deps.outbox.add(
-      tx,
-      orders.map((order) => statusChanged(order, 'CANCELLED', now, { eventId: deps.newEventId(), traceparent: deps.traceparent() })),
+    const events = orders.map((order) =>
+      statusChanged(order, 'CANCELLED', now, { eventId: deps.newEventId(), traceparent: deps.traceparent() }),
     );
+    await deps.stocks.releaseReservations(
+      tx,
+      orders.map((o) => o.id),
+    );
+    await deps.orders.applyStatusChanges(tx, events);
+    await deps.outbox.add(tx, events);
     const maxLagMs = Math.max(0, ...expired.map((o) => now.getTime() - o.paymentDeadline.getTime()));
     return { cancelledExpired: expired.length, repairedNew: stuck.length, maxLagMs };
   });

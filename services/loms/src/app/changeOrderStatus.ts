@@ -1,8 +1,8 @@
 import { OrderNotFoundError } from '../domain/errors';
-import type { OrderId } from '../domain/order';
 import type { OrderStatus } from '../domain/orderStatus';
 import { statusChanged } from '../domain/statusChange';
-import type { LomsDeps, ReservationSettlement, StoredOrder } from './ports';
+import type { Order, OrderId } from '../domain/order';
+import type { LomsDeps, ReservationSettlement } from './ports';
 
 export type StatusDecision<R> =
   { kind: 'unchanged'; result: R } | { kind: 'change'; to: OrderStatus; settlement: ReservationSettlement; result: R };
@@ -12,19 +12,19 @@ export type StatusDecision<R> =
 const maxAttempts = 3;
 
 /**
- * Reads the order, lets `decide` choose what to do from the status it sees (or throw), and applies the
- * change in one statement only if the status is still the one read. A change that lost a race to
- * another one (the canceller, a concurrent call) is decided again on the new status.
+ * Reads the order with the database's clock, lets `decide` choose what to do from the status and time it
+ * sees (or throw), and applies the change in one statement only if the order is still as read. A change
+ * that lost a race to another one (the canceller, a concurrent call) is decided again on the new status.
  */
 export async function changeOrderStatus<R>(
   deps: LomsDeps,
   orderId: OrderId,
-  decide: (order: StoredOrder, now: Date) => StatusDecision<R>,
+  decide: (order: Order, now: Date) => StatusDecision<R>,
 ): Promise<R> {
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const order = await deps.orders.getById(undefined, orderId);
-    if (!order) throw new OrderNotFoundError(orderId);
-    const now = deps.now();
+    const read = await deps.orders.getWithClock(orderId);
+    if (!read) throw new OrderNotFoundError(orderId);
+    const { order, now } = read;
     const decision = decide(order, now);
     if (decision.kind === 'unchanged') return decision.result;
     const event = statusChanged(order, decision.to, now, { eventId: deps.newEventId(), traceparent: deps.traceparent() });

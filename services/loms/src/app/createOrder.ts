@@ -1,7 +1,7 @@
 import { IdempotencyKeyReusedError, InsufficientStockError } from '../domain/errors';
-import { mergeItems, paymentDeadline, sameItems, type OrderId, type OrderItem, type UserId } from '../domain/order';
+import { mergeItems, sameItems, type Order, type OrderId, type OrderItem, type UserId } from '../domain/order';
 import type { OrderStatus } from '../domain/orderStatus';
-import type { LomsDeps, StoredOrder } from './ports';
+import type { LomsDeps } from './ports';
 
 export interface CreateOrderInput {
   userId: UserId;
@@ -19,19 +19,17 @@ export interface CreateOrderResult {
 export async function createOrder(deps: LomsDeps, input: CreateOrderInput): Promise<CreateOrderResult> {
   const items = mergeItems(input.items);
   const key = input.idempotencyKey === '' ? undefined : input.idempotencyKey;
-  const createdAt = deps.now();
-  const deadline = paymentDeadline(createdAt, deps.paymentTimeoutMs);
+  // One statement on the hot path: the order is dated, and its deadline set, by the database's clock.
   const outcome = await deps.orders.createReservingStock({
     userId: input.userId,
     items,
     idempotencyKey: key,
-    createdAt,
-    paymentDeadline: deadline,
+    paymentTimeoutMs: deps.paymentTimeoutMs,
     event: { eventId: deps.newEventId(), traceparent: deps.traceparent() },
   });
   switch (outcome.kind) {
     case 'created':
-      return { orderId: outcome.orderId, status: outcome.status, paymentDeadline: deadline };
+      return { orderId: outcome.orderId, status: outcome.status, paymentDeadline: outcome.paymentDeadline };
     case 'failed':
       throw new InsufficientStockError(outcome.orderId, outcome.shortages);
     case 'keyTaken': {
@@ -43,8 +41,8 @@ export async function createOrder(deps: LomsDeps, input: CreateOrderInput): Prom
 }
 
 /** A retry with a used key answers as the first call did, without reserving anything again. */
-function replay(existing: StoredOrder, items: OrderItem[]): CreateOrderResult {
+function replay(existing: Order, items: OrderItem[]): CreateOrderResult {
   if (!sameItems(existing.items, items)) throw new IdempotencyKeyReusedError();
-  if (existing.status === 'FAILED') throw new InsufficientStockError(existing.id, existing.shortages ?? []);
+  if (existing.status === 'FAILED') throw new InsufficientStockError(existing.id, existing.shortages);
   return { orderId: existing.id, status: existing.status, paymentDeadline: existing.paymentDeadline };
 }

@@ -1,10 +1,11 @@
 // In-memory ports for use-case unit tests: orders and reservations as plain maps.
+import type { Order } from '../domain/order';
 import type { OrderStatusChanged } from '../domain/statusChange';
-import type { LomsDeps, StoredOrder } from './ports';
+import type { LomsDeps } from './ports';
 
 export interface FakeLoms {
   deps: LomsDeps;
-  orders: Map<number, StoredOrder>;
+  orders: Map<number, Order>;
   written: { writtenOff: number[]; released: number[] };
   events: OrderStatusChanged[];
   setNow(date: Date): void;
@@ -12,7 +13,7 @@ export interface FakeLoms {
   interleave(change: () => void): void;
 }
 
-export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
+export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
   const orders = new Map(initial.map((o) => [o.id, { ...o }]));
   const written = { writtenOff: [] as number[], released: [] as number[] };
   const events: OrderStatusChanged[] = [];
@@ -26,22 +27,26 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
     orders: {
       createReservingStock: notUsed,
       getById: async (_, id) => orders.get(id),
+      async getWithClock(id) {
+        const order = orders.get(id);
+        return order && { order, now };
+      },
       async changeStatusIfUnchanged(event, settlement) {
         interleaved?.();
         interleaved = undefined;
         const order = orders.get(event.orderId);
-        if (order?.status !== event.previousStatus) return false;
-        orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt });
+        if (order?.status !== event.previousStatus || order.eventVersion !== event.version - 1) return false;
+        orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt, eventVersion: event.version });
         (settlement === 'writeOff' ? written.writtenOff : written.released).push(order.id);
         events.push(event);
         return true;
       },
       getByIdempotencyKey: async () => undefined,
       listByUser: notUsed,
-      async setStatus(_, ids, status, at) {
-        for (const id of ids) {
-          const order = orders.get(id);
-          if (order) orders.set(id, { ...order, status, updatedAt: at });
+      async applyStatusChanges(_, changes) {
+        for (const event of changes) {
+          const order = orders.get(event.orderId);
+          if (order) orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt, eventVersion: event.version });
         }
       },
       lockExpired: async (_, at, limit) =>
@@ -55,7 +60,7 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
       getBySku: notUsed,
     },
     outbox: { add: async (_, added) => void events.push(...added) },
-    now: () => now,
+    clock: { now: async () => now },
     newEventId: () => `event-${(nextEvent += 1)}`,
     traceparent: () => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
     paymentTimeoutMs: 600_000,
@@ -63,7 +68,11 @@ export function fakeLomsDeps(initial: StoredOrder[] = []): FakeLoms {
   return { deps, orders, written, events, setNow: (d) => (now = d), interleave: (change) => (interleaved = change) };
 }
 
-export function awaitingOrder(id: number, deadline: Date, status: StoredOrder['status'] = 'AWAITING_PAYMENT'): StoredOrder {
+/** Events an order in each status has had, when it took the usual path there. */
+const eventsBefore: Record<Order['status'], number> = { NEW: 0, AWAITING_PAYMENT: 1, FAILED: 1, PAYED: 2, CANCELLED: 2 };
+
+/** An order created 10 minutes before `deadline`. */
+export function awaitingOrder(id: number, deadline: Date, status: Order['status'] = 'AWAITING_PAYMENT'): Order {
   return {
     id,
     userId: 7,
@@ -72,6 +81,7 @@ export function awaitingOrder(id: number, deadline: Date, status: StoredOrder['s
     createdAt: new Date(deadline.getTime() - 600_000),
     updatedAt: new Date(deadline.getTime() - 600_000),
     paymentDeadline: deadline,
-    shortages: undefined,
+    shortages: [],
+    eventVersion: eventsBefore[status],
   };
 }

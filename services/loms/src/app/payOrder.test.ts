@@ -12,7 +12,7 @@ describe('payOrder', () => {
     expect(fake.orders.get(1)?.status).toBe('PAYED');
     expect(fake.written).toEqual({ writtenOff: [1], released: [] });
     expect(fake.events).toMatchObject([
-      { orderId: 1, status: 'PAYED', previousStatus: 'AWAITING_PAYMENT', traceparent: expect.stringMatching(/^00-/) },
+      { orderId: 1, status: 'PAYED', previousStatus: 'AWAITING_PAYMENT', version: 2, traceparent: expect.stringMatching(/^00-/) },
     ]);
   });
 
@@ -42,6 +42,14 @@ describe('payOrder', () => {
 });
 
 describe('payOrder racing another change', () => {
+  it('decides again when another event of the order was written between reading and writing, and numbers its own next', async () => {
+    const fake = fakeLomsDeps([awaitingOrder(1, deadline)]);
+    fake.interleave(() => fake.orders.set(1, { ...awaitingOrder(1, deadline), eventVersion: 2 }));
+    await payOrder(fake.deps, 1);
+    expect(fake.events.map((e) => [e.status, e.version])).toEqual([['PAYED', 3]]);
+    expect(fake.orders.get(1)?.eventVersion).toBe(3);
+  });
+
   it('refuses the payment when the order was cancelled between reading and writing it, and writes nothing', async () => {
     const fake = fakeLomsDeps([awaitingOrder(1, deadline)]);
     fake.interleave(() => fake.orders.set(1, { ...awaitingOrder(1, deadline), status: 'CANCELLED' }));

@@ -1,7 +1,5 @@
 // What the use cases need from storage and the outside world; storage/ implements it.
-import type { Order, OrderId, OrderItem, Sku, UserId } from '../domain/order';
-import type { OrderStatus } from '../domain/orderStatus';
-import type { StockShortage } from '../domain/errors';
+import type { Order, OrderId, OrderItem, Sku, StockShortage, UserId } from '../domain/order';
 import type { OrderStatusChanged } from '../domain/statusChange';
 
 /** A transaction handle; opaque to use cases. */
@@ -11,39 +9,42 @@ export interface NewOrder {
   userId: UserId;
   items: OrderItem[];
   idempotencyKey: string | undefined;
-  createdAt: Date;
-  paymentDeadline: Date;
+  /** The order is created at the database's clock and due this long after. */
+  paymentTimeoutMs: number;
   event: { eventId: string; traceparent: string | undefined };
 }
 
 export type CreateOrderOutcome =
-  | { kind: 'created'; orderId: OrderId; status: 'AWAITING_PAYMENT' }
+  | { kind: 'created'; orderId: OrderId; status: 'AWAITING_PAYMENT'; createdAt: Date; paymentDeadline: Date }
   | { kind: 'failed'; orderId: OrderId; shortages: StockShortage[] }
   | { kind: 'keyTaken' };
 
 /** What a status change does with the order's reserved units: take them out of stock, or give them back. */
 export type ReservationSettlement = 'writeOff' | 'release';
 
-export interface StoredOrder extends Order {
-  shortages: StockShortage[] | undefined;
-}
-
 export interface OrderRepository {
-  /** Atomically: inserts the order and, when every item can be served, reserves its stock; writes its event. */
-  createReservingStock(order: NewOrder): Promise<CreateOrderOutcome>;
-  getById(q: Tx | undefined, id: OrderId): Promise<StoredOrder | undefined>;
   /**
-   * Atomically, if the order is still in `event.previousStatus`: moves it to `event.status`, settles its
-   * reservations and records the event. False, with nothing written, when its status changed first.
+   * Atomically: inserts the order, dated by the database's clock, and, when every item can be served,
+   * reserves its stock; writes its first event.
+   */
+  createReservingStock(order: NewOrder): Promise<CreateOrderOutcome>;
+  getById(q: Tx | undefined, id: OrderId): Promise<Order | undefined>;
+  /** The order and the database's clock, read together: what a status change decides from. */
+  getWithClock(id: OrderId): Promise<{ order: Order; now: Date } | undefined>;
+  /**
+   * Atomically, if the order is still in `event.previousStatus` with the version before `event.version`:
+   * moves it to `event.status`, settles its reservations and records the event. False, with nothing
+   * written, when it changed first.
    */
   changeStatusIfUnchanged(event: OrderStatusChanged, settlement: ReservationSettlement): Promise<boolean>;
-  getByIdempotencyKey(userId: UserId, key: string): Promise<StoredOrder | undefined>;
+  getByIdempotencyKey(userId: UserId, key: string): Promise<Order | undefined>;
   listByUser(userId: UserId, beforeId: OrderId | undefined, limit: number): Promise<Order[]>;
-  setStatus(tx: Tx, ids: OrderId[], status: OrderStatus, now: Date): Promise<void>;
+  /** Moves each event's order (locked by the caller) to its status, time and version. */
+  applyStatusChanges(tx: Tx, events: OrderStatusChanged[]): Promise<void>;
   /** Locks up to `limit` unpaid orders past their deadline (skipping orders locked elsewhere). */
-  lockExpired(tx: Tx, now: Date, limit: number): Promise<StoredOrder[]>;
+  lockExpired(tx: Tx, now: Date, limit: number): Promise<Order[]>;
   /** Locks up to `limit` orders left in NEW since before `createdBefore`. */
-  lockStuckNew(tx: Tx, createdBefore: Date, limit: number): Promise<StoredOrder[]>;
+  lockStuckNew(tx: Tx, createdBefore: Date, limit: number): Promise<Order[]>;
 }
 
 export interface WarehouseStock {
@@ -64,12 +65,18 @@ export interface Outbox {
   add(tx: Tx, events: OrderStatusChanged[]): Promise<void>;
 }
 
+/** The database's clock: the one clock every replica shares (docs/api.md, "Clocks"). */
+export interface DatabaseClock {
+  /** The time of the transaction `tx`. */
+  now(tx: Tx): Promise<Date>;
+}
+
 export interface LomsDeps {
   inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   orders: OrderRepository;
   stocks: StockRepository;
   outbox: Outbox;
-  now(): Date;
+  clock: DatabaseClock;
   newEventId(): string;
   /** The W3C traceparent of the current request, if it is traced. */
   traceparent(): string | undefined;

@@ -1,12 +1,9 @@
 // Domain errors; each has a stable code that the transport maps to a status.
-import type { OrderId, Sku } from './order';
+import type { OrderId, StockShortage } from './order';
 import type { OrderStatus } from './orderStatus';
 
-export interface StockShortage {
-  sku: Sku;
-  requested: number;
-  available: number;
-}
+/** SKUs a message names before it only counts the rest: a message must stay short however many are short. */
+const skusNamedInMessage = 3;
 
 export class OrderNotFoundError extends Error {
   readonly code = 'ORDER_NOT_FOUND';
@@ -21,7 +18,9 @@ export class InsufficientStockError extends Error {
     readonly orderId: OrderId,
     readonly shortages: StockShortage[],
   ) {
-    super(`not enough stock for order ${orderId}: ${shortages.map((s) => `sku ${s.sku}`).join(', ')}`);
+    const named = shortages.slice(0, skusNamedInMessage).map((s) => `sku ${s.sku}`);
+    const more = shortages.length - named.length;
+    super(`not enough stock for order ${orderId}: ${named.join(', ')}${more > 0 ? ` and ${more} more SKUs` : ''}`);
   }
 }
 

@@ -10,15 +10,25 @@ export interface OrderItem {
   count: number;
 }
 
+export interface StockShortage {
+  sku: Sku;
+  requested: number;
+  available: number;
+}
+
 export interface Order {
   id: OrderId;
   userId: UserId;
   status: OrderStatus;
   /** Merged by SKU and sorted by SKU. */
   items: OrderItem[];
+  /** Why a FAILED order failed, by SKU; empty for every other order. */
+  shortages: StockShortage[];
   createdAt: Date;
   updatedAt: Date;
   paymentDeadline: Date;
+  /** The version of the order's latest event; 0 before its first. */
+  eventVersion: number;
 }
 
 /** Items of one SKU are merged; the result is sorted by SKU, which is also the stock lock order. */
@@ -32,6 +42,7 @@ export function sameItems(a: readonly OrderItem[], b: readonly OrderItem[]): boo
   return a.length === b.length && a.every((item, i) => item.sku === b[i]?.sku && item.count === b[i]?.count);
 }
 
+/** CreateOrder's statement applies this in SQL, by the database's clock, in its one round trip; tests hold the two equal. */
 export function paymentDeadline(createdAt: Date, paymentTimeoutMs: number): Date {
   return new Date(createdAt.getTime() + paymentTimeoutMs);
 }

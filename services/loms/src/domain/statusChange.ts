@@ -10,12 +10,14 @@ export interface OrderStatusChanged {
   previousStatus: OrderStatus;
   occurredAt: Date;
   items: OrderItem[];
+  /** 1 for an order's first event, +1 for each later one. */
+  version: number;
   /** W3C traceparent of the request that caused the change. */
   traceparent: string | undefined;
 }
 
 export function statusChanged(
-  order: Pick<Order, 'id' | 'userId' | 'status' | 'items'>,
+  order: Pick<Order, 'id' | 'userId' | 'status' | 'items' | 'eventVersion'>,
   to: OrderStatus,
   occurredAt: Date,
   ids: { eventId: string; traceparent: string | undefined },
@@ -28,6 +30,7 @@ export function statusChanged(
     previousStatus: order.status,
     occurredAt,
     items: order.items,
+    version: order.eventVersion + 1,
     traceparent: ids.traceparent,
   };
 }

@@ -11,6 +11,7 @@ export interface LomsMetrics {
   cancelled(reason: 'expired' | 'stuck_new', orders: number, maxLagMs: number): void;
   published(events: number): void;
   publishFailed(): void;
+  outboxDeleted(rows: number): void;
   relayActive(active: boolean): void;
 }
 
@@ -31,6 +32,7 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   });
   const published = counter('loms_outbox_published_total', 'Outbox events the broker acknowledged');
   const publishErrors = counter('loms_outbox_publish_errors_total', 'Outbox relay iterations that failed (broker or database)');
+  const outboxDeleted = counter('loms_outbox_deleted_total', 'Published outbox rows deleted after OUTBOX_RETENTION');
   const relayActive = new Gauge({
     name: 'loms_outbox_relay_active',
     help: '1 when this replica runs the active outbox relay',
@@ -74,6 +76,7 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
     },
     published: (events) => published.inc(events),
     publishFailed: () => publishErrors.inc(),
+    outboxDeleted: (rows) => outboxDeleted.inc(rows),
     relayActive: (active) => relayActive.set(active ? 1 : 0),
   };
 }

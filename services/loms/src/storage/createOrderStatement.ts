@@ -1,6 +1,8 @@
 // CreateOrder as one statement (atomic on its own, one round trip): lock the SKUs' stock rows in
 // (sku, warehouse) order, allocate each item greedily over warehouses, insert the order as
-// AWAITING_PAYMENT with its reservations or as FAILED with its shortages, and write its event.
+// AWAITING_PAYMENT with its reservations or as FAILED with its shortages, and write its event
+// (version 1). The order is dated by the database's clock (now(): every replica shares it) and due
+// $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
 // The order insert is skipped on an idempotency-key conflict, and the reservation with it.
 // Items must be merged by SKU first: UPDATE ... FROM applies one row per target row.
 export const createOrderStatement = `
@@ -21,13 +23,13 @@ shortages AS (
   HAVING COALESCE(SUM(l.available), 0) < r.count
 ),
 new_order AS (
-  INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline)
+  INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
   SELECT $1, CASE WHEN EXISTS (SELECT 1 FROM shortages) THEN 'FAILED' ELSE 'AWAITING_PAYMENT' END,
          $4::jsonb, $5,
          (SELECT jsonb_agg(jsonb_build_object('sku', sku, 'requested', requested, 'available', available) ORDER BY sku) FROM shortages),
-         $6, $6, $7
+         now(), now(), now() + $6::double precision * interval '1 millisecond', 1
   ON CONFLICT (user_id, idempotency_key) DO NOTHING
-  RETURNING id, status, shortages
+  RETURNING id, status, shortages, created_at, payment_deadline
 ),
 allocation AS (
   SELECT l.sku, l.warehouse_id,
@@ -46,7 +48,7 @@ reservation_rows AS (
   WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
 ),
 event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent)
-  SELECT $8, o.id, $1, o.status, 'NEW', $4::jsonb, $6, $9 FROM new_order o
+  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
+  SELECT $7, o.id, $1, o.status, 'NEW', $4::jsonb, o.created_at, $8, 1 FROM new_order o
 )
-SELECT o.id, o.status, o.shortages FROM new_order o`;
+SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o`;

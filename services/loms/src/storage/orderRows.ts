@@ -1,8 +1,6 @@
 // Mapping between rows of the orders table and the domain's orders.
-import type { StockShortage } from '../domain/errors';
-import type { OrderItem } from '../domain/order';
+import type { Order, OrderItem, StockShortage } from '../domain/order';
 import { isOrderStatus } from '../domain/orderStatus';
-import type { StoredOrder } from '../app/ports';
 
 export interface OrderRow {
   id: string;
@@ -13,20 +11,22 @@ export interface OrderRow {
   created_at: Date;
   updated_at: Date;
   payment_deadline: Date;
+  event_version: number;
 }
 
-export const orderColumns = 'id, user_id, status, items, shortages, created_at, updated_at, payment_deadline';
+export const orderColumns = 'id, user_id, status, items, shortages, created_at, updated_at, payment_deadline, event_version';
 
-export function toStoredOrder(row: OrderRow): StoredOrder {
+export function toOrder(row: OrderRow): Order {
   if (!isOrderStatus(row.status)) throw new Error(`order ${row.id} has unknown status ${row.status}`);
   return {
     id: Number(row.id),
     userId: Number(row.user_id),
     status: row.status,
     items: row.items,
-    shortages: row.shortages ?? undefined,
+    shortages: row.shortages ?? [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     paymentDeadline: row.payment_deadline,
+    eventVersion: row.event_version,
   };
 }

@@ -1,26 +1,32 @@
 // The orders table: creation with reservation and status changes in one statement each, reads and locks.
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
-import type { CreateOrderOutcome, NewOrder, OrderRepository, StoredOrder, Tx } from '../app/ports';
-import type { StockShortage } from '../domain/errors';
+import type { CreateOrderOutcome, NewOrder, OrderRepository, Tx } from '../app/ports';
+import type { Order, StockShortage } from '../domain/order';
 import { createOrderStatement } from './createOrderStatement';
-import { orderColumns, toStoredOrder, type OrderRow } from './orderRows';
+import { orderColumns, toOrder, type OrderRow } from './orderRows';
 import { statusChangeStatement } from './statusChangeStatement';
 
 export function orderRepository(pool: Pool): OrderRepository {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
-  const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<StoredOrder | undefined> => {
+  const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<Order | undefined> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
-    return rows[0] ? toStoredOrder(rows[0]) : undefined;
+    return rows[0] ? toOrder(rows[0]) : undefined;
   };
-  const many = async (tx: Tx, name: string, text: string, values: unknown[]): Promise<StoredOrder[]> => {
+  const many = async (tx: Tx, name: string, text: string, values: unknown[]): Promise<Order[]> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
-    return rows.map(toStoredOrder);
+    return rows.map(toOrder);
   };
 
   return {
     async createReservingStock(order: NewOrder): Promise<CreateOrderOutcome> {
-      const { rows } = await pool.query<{ id: string; status: string; shortages: StockShortage[] | null }>({
+      const { rows } = await pool.query<{
+        id: string;
+        status: string;
+        shortages: StockShortage[] | null;
+        created_at: Date;
+        payment_deadline: Date;
+      }>({
         name: 'loms_create_order',
         text: createOrderStatement,
         values: [
@@ -29,8 +35,7 @@ export function orderRepository(pool: Pool): OrderRepository {
           order.items.map((i) => i.count),
           JSON.stringify(order.items),
           order.idempotencyKey ?? null,
-          order.createdAt,
-          order.paymentDeadline,
+          order.paymentTimeoutMs,
           order.event.eventId,
           order.event.traceparent ?? null,
         ],
@@ -40,10 +45,20 @@ export function orderRepository(pool: Pool): OrderRepository {
       const orderId = Number(row.id);
       return row.status === 'FAILED'
         ? { kind: 'failed', orderId, shortages: row.shortages ?? [] }
-        : { kind: 'created', orderId, status: 'AWAITING_PAYMENT' };
+        : { kind: 'created', orderId, status: 'AWAITING_PAYMENT', createdAt: row.created_at, paymentDeadline: row.payment_deadline };
     },
 
     getById: (tx, id) => one(tx, 'loms_order_by_id', `SELECT ${orderColumns} FROM orders WHERE id = $1`, [id]),
+
+    async getWithClock(id) {
+      const { rows } = await pool.query<OrderRow & { read_at: Date }>({
+        name: 'loms_order_with_clock',
+        text: `SELECT ${orderColumns}, now() AS read_at FROM orders WHERE id = $1`,
+        values: [id],
+      });
+      const row = rows[0];
+      return row && { order: toOrder(row), now: row.read_at };
+    },
 
     async changeStatusIfUnchanged(event, settlement) {
       const { rowCount } = await pool.query({
@@ -58,6 +73,7 @@ export function orderRepository(pool: Pool): OrderRepository {
           event.eventId,
           JSON.stringify(event.items),
           event.traceparent ?? null,
+          event.version,
         ],
       });
       return rowCount === 1;
@@ -73,14 +89,16 @@ export function orderRepository(pool: Pool): OrderRepository {
         // The first page starts below every id, so one plan serves every page (lomsSessionSettings).
         values: [userId, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
       });
-      return rows.map(toStoredOrder);
+      return rows.map(toOrder);
     },
 
-    async setStatus(tx, ids, status, now) {
+    async applyStatusChanges(tx, events) {
       await q(tx).query({
-        name: 'loms_set_order_status',
-        text: 'UPDATE orders SET status = $2, updated_at = $3 WHERE id = ANY ($1::bigint[])',
-        values: [ids, status, now],
+        name: 'loms_apply_status_changes',
+        text: `UPDATE orders o SET status = c.status, updated_at = c.at, event_version = c.version
+               FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::integer[]) AS c(id, status, at, version)
+               WHERE o.id = c.id`,
+        values: [events.map((e) => e.orderId), events.map((e) => e.status), events.map((e) => e.occurredAt), events.map((e) => e.version)],
       });
     },
 

@@ -1,4 +1,4 @@
-// What the outbox relay reads and marks: unpublished rows in order, and cleanup of old ones.
+// What the outbox relay reads and marks (unpublished rows in order), and the cleanup of published ones.
 import type { Queryable } from '@shop/platform';
 import type { OrderItem } from '../domain/order';
 
@@ -12,12 +12,13 @@ export interface OutboxRow {
   items: OrderItem[];
   occurred_at: Date;
   traceparent: string | null;
+  version: number;
 }
 
 export async function fetchUnpublished(q: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await q.query<OutboxRow>({
     name: 'loms_outbox_unpublished',
-    text: `SELECT id, event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent
+    text: `SELECT id, event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version
            FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
     values: [limit],
   });
@@ -32,22 +33,29 @@ export async function markPublished(q: Queryable, ids: string[]): Promise<void> 
   });
 }
 
-export async function deletePublishedBefore(q: Queryable, before: Date, limit: number): Promise<number> {
+/**
+ * Deletes up to `limit` rows published more than `retentionMs` ago by the database's clock (the one that
+ * stamped published_at). Rows another cleaner holds are skipped, so replicas never wait on each other.
+ */
+export async function deletePublishedOlderThan(q: Queryable, retentionMs: number, limit: number): Promise<number> {
   const { rowCount } = await q.query({
     name: 'loms_outbox_cleanup',
     text: `DELETE FROM outbox WHERE id IN (
-             SELECT id FROM outbox WHERE published_at IS NOT NULL AND published_at < $1 ORDER BY published_at LIMIT $2)`,
-    values: [before, limit],
+             SELECT id FROM outbox
+             WHERE published_at IS NOT NULL AND published_at < now() - $1::double precision * interval '1 millisecond'
+             ORDER BY published_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    values: [retentionMs, limit],
   });
   return rowCount ?? 0;
 }
 
 export async function outboxBacklog(q: Queryable): Promise<{ size: number; oldestAgeSeconds: number }> {
-  const { rows } = await q.query<{ size: string; oldest: Date | null }>({
+  const { rows } = await q.query<{ size: string; oldest_age_seconds: number | null }>({
     name: 'loms_outbox_backlog',
-    text: 'SELECT count(*) AS size, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL',
+    text: `SELECT count(*) AS size, extract(epoch FROM now() - min(created_at))::double precision AS oldest_age_seconds
+           FROM outbox WHERE published_at IS NULL`,
     values: [],
   });
   const row = rows[0];
-  return { size: Number(row?.size ?? 0), oldestAgeSeconds: row?.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0 };
+  return { size: Number(row?.size ?? 0), oldestAgeSeconds: Math.max(0, row?.oldest_age_seconds ?? 0) };
 }

@@ -1,12 +1,13 @@
 // A status change of one order as one statement (atomic on its own, one round trip), applied only if
-// the order is still in the status the caller decided on: set the new status (locking the order row
-// first, as the canceller does), lock the order's stock rows in (sku, warehouse) order, settle its
-// reservations (write off or release), and write the event. Returns one row when it was applied.
+// the order is still in the status, and at the event version, the caller decided on: set the new status
+// and version $9 (locking the order row first, as the canceller does), lock the order's stock rows in
+// (sku, warehouse) order, settle its reservations (write off or release), and write the event.
+// Returns one row when it was applied.
 // The count(*) gate reads every locked row before the first stock update, which keeps the lock order.
 export const statusChangeStatement = `
 WITH changed AS (
-  UPDATE orders SET status = $3, updated_at = $4
-  WHERE id = $1 AND status = $2
+  UPDATE orders SET status = $3, updated_at = $4, event_version = $9::integer
+  WHERE id = $1 AND status = $2 AND event_version = $9::integer - 1
   RETURNING id, user_id
 ),
 locked AS (
@@ -31,7 +32,7 @@ stock AS (
   WHERE s.sku = p.sku AND s.warehouse_id = p.warehouse_id AND (SELECT count(*) FROM locked) > 0
 ),
 event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent)
-  SELECT $6, c.id, c.user_id, $3, $2, $7::jsonb, $4, $8 FROM changed c
+  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
+  SELECT $6, c.id, c.user_id, $3, $2, $7::jsonb, $4, $8, $9 FROM changed c
 )
 SELECT id FROM changed`;

@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
 import { withTimeout, type Logger, type Queryable } from '@shop/platform';
-import { deletePublishedBefore, fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
+import { fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
 import { orderStatusMessage } from '../transport/kafka/orderStatusMessage';
 import { startPublishSpans } from '../transport/kafka/publishSpans';
 import { advisoryLeadership } from './advisoryLeadership';
@@ -16,7 +16,6 @@ export interface OutboxRelayOptions {
   batchSize: number;
   pollIntervalMs: number;
   sendTimeoutMs: number;
-  retentionMs: number;
   onPublished?: (count: number) => void;
   onError?: (err: unknown) => void;
   onLeadership?: (active: boolean) => void;
@@ -29,7 +28,6 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
   let connected = false;
   let failures = 0;
   let wake: (() => void) | undefined;
-  let nextCleanup = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -72,13 +70,6 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
     return rows.length;
   };
 
-  const cleanUp = async () => {
-    if (Date.now() < nextCleanup) return;
-    nextCleanup = Date.now() + 60_000;
-    const deleted = await deletePublishedBefore(q, new Date(Date.now() - options.retentionMs), 10_000);
-    if (deleted > 0) logger.info({ deleted }, 'deleted published outbox rows past retention');
-  };
-
   const loop = async () => {
     while (!stopped) {
       try {
@@ -91,10 +82,7 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
         const published = await publishBatch();
         if (failures > 0) logger.info({ after: failures }, 'outbox relay recovered');
         failures = 0;
-        if (published < options.batchSize) {
-          await cleanUp();
-          await sleep(options.pollIntervalMs);
-        }
+        if (published < options.batchSize) await sleep(options.pollIntervalMs);
       } catch (err) {
         failures += 1;
         options.onError?.(err);

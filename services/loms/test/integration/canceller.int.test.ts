@@ -41,6 +41,15 @@ describe('timeout canceller', () => {
       [ids],
     );
     expect(rows.map((r) => Number(r.n))).toEqual([1, 1, 1]);
+    const { rows: versions } = await server.pool.query<{ v: number[] }>(
+      'SELECT array_agg(version ORDER BY id) AS v FROM outbox WHERE order_id = ANY ($1) GROUP BY order_id',
+      [ids],
+    );
+    expect(versions.map((r) => r.v)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
   });
 
   it('gives exactly one winner when a payment races the canceller', async () => {

@@ -22,7 +22,6 @@ const initialStock = [
 const paymentTimeoutMs = 60_000;
 
 let db: Database;
-let clock = 0;
 let deps: LomsDeps;
 
 beforeAll(async () => {
@@ -33,7 +32,7 @@ beforeAll(async () => {
     logger: createLogger('test', 'silent'),
     applicationName: 'property',
   });
-  deps = { ...lomsDeps(db, paymentTimeoutMs), now: () => new Date(1_800_000_000_000 + clock) };
+  deps = lomsDeps(db, paymentTimeoutMs);
 });
 afterAll(() => db.close());
 
@@ -42,6 +41,15 @@ async function resetStock(): Promise<void> {
   await db.pool.query("INSERT INTO warehouses VALUES (1, 'a'), (2, 'b')");
   for (const s of initialStock)
     await db.pool.query('INSERT INTO stocks (sku, warehouse_id, total) VALUES ($1, $2, $3)', [s.sku, s.warehouseId, s.total]);
+}
+
+/** LOMS reads time from the database's clock: time passing is every stored time moving back as much. */
+async function advanceTime(ms: number): Promise<void> {
+  await db.pool.query(
+    `UPDATE orders SET created_at = created_at - $1 * interval '1 millisecond', updated_at = updated_at - $1 * interval '1 millisecond',
+                       payment_deadline = payment_deadline - $1 * interval '1 millisecond'`,
+    [ms],
+  );
 }
 
 type Command =
@@ -65,7 +73,7 @@ async function run(cmd: Command, orderIds: number[]): Promise<void> {
     if (cmd.kind === 'pay' && target) await payOrder(deps, target);
     if (cmd.kind === 'cancel' && target) await cancelOrder(deps, target);
     if (cmd.kind === 'expire') {
-      clock += cmd.advanceMs;
+      await advanceTime(cmd.advanceMs);
       await cancelExpiredOrders(deps, { batchSize: 100, stuckNewAfterMs: 60_000 });
     }
   } catch (err) {

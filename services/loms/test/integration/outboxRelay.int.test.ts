@@ -25,7 +25,8 @@ afterAll(async () => {
   await broker.stop();
 });
 
-const parse = (m: CollectedMessage) => JSON.parse(m.value) as { eventId: string; orderId: number; status: string; previousStatus: string };
+const parse = (m: CollectedMessage) =>
+  JSON.parse(m.value) as { eventId: string; orderId: number; status: string; previousStatus: string; occurredAt: string; version: number };
 
 async function unpublished(): Promise<number> {
   const { rows } = await server.pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
@@ -51,6 +52,22 @@ describe('outbox relay', () => {
       await collector.waitFor('two events', (ms) => ms.filter((m) => m.key === String(orderId)).length >= 2);
       const mine = collector.messages.filter((m) => m.key === String(orderId));
       expect(mine.map((m) => m.headers['event-type'])).toEqual(['order.status_changed', 'order.status_changed']);
+      expect(mine.map((m) => parse(m).version)).toEqual([1, 2]);
+      for (const message of mine) {
+        const event = parse(message);
+        // traceparent is there only when the change was traced; these tests run without a tracing SDK.
+        expect(message.headers).toMatchObject({
+          'event-type': 'order.status_changed',
+          ce_specversion: '1.0',
+          ce_id: event.eventId,
+          ce_source: 'loms',
+          ce_type: 'shop.order.status_changed.v1',
+          ce_subject: String(orderId),
+          ce_time: event.occurredAt,
+          'content-type': 'application/json',
+        });
+        expect(new Date(message.headers.ce_time!).toISOString()).toBe(message.headers.ce_time);
+      }
       expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
       expect(parse(mine[0]!)).toMatchObject({
         orderId,
@@ -93,7 +110,7 @@ describe('outbox relay', () => {
 
   it('keeps one relay active across replicas and lets a standby take over when the active one stops', async () => {
     const logger = createLogger('test', 'silent');
-    const options = { topic, batchSize: 100, pollIntervalMs: 20, sendTimeoutMs: 2_000, retentionMs: 86_400_000 };
+    const options = { topic, batchSize: 100, pollIntervalMs: 20, sendTimeoutMs: 2_000 };
     const pools = [new Pool({ connectionString: server.databaseUrl, max: 3 }), new Pool({ connectionString: server.databaseUrl, max: 3 })];
     const published = [0, 0];
     // The server's own relay holds the lock: stop it so that these two compete.

@@ -10,16 +10,29 @@ import {
 } from '../../domain/errors';
 
 const domain = 'loms.v1';
+/**
+ * Violations listed in one refusal: with all 100 SKUs of an order short, the details would pass the 8 KiB of
+ * metadata gRPC C-core clients accept (docs/api.md, "Size of error details"). GetOrder has every shortage.
+ */
+export const maxStockViolations = 20;
 
 export function toGrpcError(err: unknown): StatusError | undefined {
   if (err instanceof OrderNotFoundError) return statusError(grpc.status.NOT_FOUND, err.message);
-  if (err instanceof InsufficientStockError)
+  if (err instanceof InsufficientStockError) {
+    const listed = [...err.shortages].sort((a, b) => a.sku - b.sku).slice(0, maxStockViolations);
     return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
-      { kind: 'ErrorInfo', value: { reason: 'INSUFFICIENT_STOCK', domain, metadata: { order_id: String(err.orderId) } } },
+      {
+        kind: 'ErrorInfo',
+        value: {
+          reason: 'INSUFFICIENT_STOCK',
+          domain,
+          metadata: { order_id: String(err.orderId), violations_total: String(err.shortages.length) },
+        },
+      },
       {
         kind: 'PreconditionFailure',
         value: {
-          violations: err.shortages.map((s) => ({
+          violations: listed.map((s) => ({
             type: 'STOCK',
             subject: `sku:${s.sku}`,
             description: `requested ${s.requested}, available ${s.available}`,
@@ -27,6 +40,7 @@ export function toGrpcError(err: unknown): StatusError | undefined {
         },
       },
     ]);
+  }
   if (err instanceof OrderStatusConflictError)
     return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
       {

@@ -22,5 +22,6 @@ export function orderToProto(order: Order): loms.Order {
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     paymentDeadline: order.paymentDeadline,
+    shortages: order.shortages.map((s) => ({ sku: s.sku, requested: s.requested, available: s.available })),
   };
 }

@@ -1,9 +1,12 @@
-// An outbox row as the Kafka message of docs/events.md: key = order id, value = JSON of events.v1.OrderStatusChanged.
+// An outbox row as the Kafka message of docs/events.md: key = order id, value = JSON of events.v1.OrderStatusChanged,
+// headers = CloudEvents 1.0 in Kafka binary mode, plus event-type and the producer span's traceparent.
 import type { Message } from 'kafkajs';
 import { events, loms } from '@shop/proto';
 import type { OutboxRow } from '../../storage/outboxRelayQueries';
 
 export const eventTypeHeader = 'order.status_changed';
+export const cloudEventType = 'shop.order.status_changed.v1';
+export const cloudEventSource = 'loms';
 
 const toProtoStatus = (status: string): loms.OrderStatus => loms.orderStatusFromJSON(`ORDER_STATUS_${status}`);
 
@@ -17,9 +20,18 @@ export function orderStatusMessage(row: OutboxRow, traceparent: string | undefin
     previousStatus: toProtoStatus(row.previous_status),
     occurredAt: row.occurred_at,
     items: row.items,
-    version: 0,
+    version: row.version,
   });
-  const headers: Record<string, string> = { 'event-type': eventTypeHeader };
+  const headers: Record<string, string> = {
+    'event-type': eventTypeHeader,
+    ce_specversion: '1.0',
+    ce_id: row.event_id,
+    ce_source: cloudEventSource,
+    ce_type: cloudEventType,
+    ce_subject: row.order_id,
+    ce_time: row.occurred_at.toISOString(),
+    'content-type': 'application/json',
+  };
   if (traceparent) headers.traceparent = traceparent;
   return { key: row.order_id, value: JSON.stringify(value), headers };
 }

@@ -113,19 +113,34 @@ export interface Order {
   status: OrderStatus;
   /** The ordered items, merged by SKU and sorted by SKU. */
   items: OrderItem[];
-  /** When the order was created. */
+  /** When the order was created, by the database's clock (the one all LOMS replicas share). */
   createdAt:
     | Date
     | undefined;
-  /** When the order's status last changed (created_at if it never did). */
+  /** When the order's status last changed (created_at if it never did), by the database's clock. */
   updatedAt:
     | Date
     | undefined;
   /**
    * created_at plus the payment timeout (10 minutes by default). An AWAITING_PAYMENT order still
-   * unpaid at this instant is cancelled; set on every order, also on FAILED ones.
+   * unpaid at this instant of the database's clock is cancelled; set on every order, also on FAILED
+   * ones.
    */
-  paymentDeadline: Date | undefined;
+  paymentDeadline:
+    | Date
+    | undefined;
+  /** Why a FAILED order failed: every SKU that was short, in SKU order. Empty for other orders. */
+  shortages: StockShortage[];
+}
+
+/** StockShortage is one SKU an order wanted more of than there was. */
+export interface StockShortage {
+  /** The SKU. */
+  sku: number;
+  /** Units the order wanted (its items merged). */
+  requested: number;
+  /** Units available over all warehouses when the order was placed. */
+  available: number;
 }
 
 /** CreateOrderRequest is an order to place. */
@@ -325,6 +340,7 @@ function createBaseOrder(): Order {
     createdAt: undefined,
     updatedAt: undefined,
     paymentDeadline: undefined,
+    shortages: [],
   };
 }
 
@@ -350,6 +366,9 @@ export const Order: MessageFns<Order> = {
     }
     if (message.paymentDeadline !== undefined) {
       Timestamp.encode(toTimestamp(message.paymentDeadline), writer.uint32(58).fork()).join();
+    }
+    for (const v of message.shortages) {
+      StockShortage.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -423,6 +442,14 @@ export const Order: MessageFns<Order> = {
             message.paymentDeadline = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.shortages.push(StockShortage.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -464,6 +491,9 @@ export const Order: MessageFns<Order> = {
         : isSet(object.payment_deadline)
         ? fromJsonTimestamp(object.payment_deadline)
         : undefined,
+      shortages: globalThis.Array.isArray(object?.shortages)
+        ? object.shortages.map((e: any) => StockShortage.fromJSON(e))
+        : [],
     };
   },
 
@@ -490,6 +520,9 @@ export const Order: MessageFns<Order> = {
     if (message.paymentDeadline !== undefined) {
       obj.paymentDeadline = message.paymentDeadline.toISOString();
     }
+    if (message.shortages?.length) {
+      obj.shortages = message.shortages.map((e) => StockShortage.toJSON(e));
+    }
     return obj;
   },
 
@@ -505,6 +538,108 @@ export const Order: MessageFns<Order> = {
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.paymentDeadline = object.paymentDeadline ?? undefined;
+    message.shortages = object.shortages?.map((e) => StockShortage.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseStockShortage(): StockShortage {
+  return { sku: 0, requested: 0, available: 0 };
+}
+
+export const StockShortage: MessageFns<StockShortage> = {
+  encode(message: StockShortage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sku !== 0) {
+      writer.uint32(8).uint32(message.sku);
+    }
+    if (message.requested !== 0) {
+      writer.uint32(16).uint32(message.requested);
+    }
+    if (message.available !== 0) {
+      writer.uint32(24).uint64(message.available);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StockShortage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStockShortage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.sku = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.requested = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.available = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StockShortage {
+    return {
+      sku: isSet(object.sku) ? globalThis.Number(object.sku) : 0,
+      requested: isSet(object.requested) ? globalThis.Number(object.requested) : 0,
+      available: isSet(object.available) ? globalThis.Number(object.available) : 0,
+    };
+  },
+
+  toJSON(message: StockShortage): unknown {
+    const obj: any = {};
+    if (message.sku !== 0) {
+      obj.sku = Math.round(message.sku);
+    }
+    if (message.requested !== 0) {
+      obj.requested = Math.round(message.requested);
+    }
+    if (message.available !== 0) {
+      obj.available = Math.round(message.available);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StockShortage>, I>>(base?: I): StockShortage {
+    return StockShortage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StockShortage>, I>>(object: I): StockShortage {
+    const message = createBaseStockShortage();
+    message.sku = object.sku ?? 0;
+    message.requested = object.requested ?? 0;
+    message.available = object.available ?? 0;
     return message;
   },
 };
@@ -1616,9 +1751,12 @@ export const LomsServiceService = {
    * OK: the order is AWAITING_PAYMENT until payment_deadline.
    * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
    * available). The order is still stored, as FAILED, with nothing reserved; the status carries
-   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
-   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
-   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id,
+   * violations_total}} and google.rpc.PreconditionFailure with one violation per short SKU for at
+   * most the 20 smallest short SKUs, in SKU order (type "STOCK", subject "sku:<n>", description
+   * "requested <r>, available <a>"); violations_total counts every short SKU, and GetOrder lists
+   * them all in Order.shortages. So the details stay well under the 8 KiB of metadata that gRPC
+   * C-core clients accept.
    * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
    * other items (BadRequest field "idempotency_key").
    * Callers: checkout, admin.
@@ -1633,7 +1771,7 @@ export const LomsServiceService = {
     responseDeserialize: (value: Buffer): CreateOrderResponse => CreateOrderResponse.decode(value),
   },
   /**
-   * GetOrder returns one order.
+   * GetOrder returns one order; a FAILED one with every shortage that failed it.
    *
    * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
    * Callers: checkout, payments, admin.
@@ -1731,16 +1869,19 @@ export interface LomsServiceServer extends UntypedServiceImplementation {
    * OK: the order is AWAITING_PAYMENT until payment_deadline.
    * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
    * available). The order is still stored, as FAILED, with nothing reserved; the status carries
-   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
-   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
-   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id,
+   * violations_total}} and google.rpc.PreconditionFailure with one violation per short SKU for at
+   * most the 20 smallest short SKUs, in SKU order (type "STOCK", subject "sku:<n>", description
+   * "requested <r>, available <a>"); violations_total counts every short SKU, and GetOrder lists
+   * them all in Order.shortages. So the details stay well under the 8 KiB of metadata that gRPC
+   * C-core clients accept.
    * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
    * other items (BadRequest field "idempotency_key").
    * Callers: checkout, admin.
    */
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
   /**
-   * GetOrder returns one order.
+   * GetOrder returns one order; a FAILED one with every shortage that failed it.
    *
    * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
    * Callers: checkout, payments, admin.
@@ -1798,9 +1939,12 @@ export interface LomsServiceClient extends Client {
    * OK: the order is AWAITING_PAYMENT until payment_deadline.
    * FAILED_PRECONDITION: not enough stock for at least one SKU (a SKU without stock has 0
    * available). The order is still stored, as FAILED, with nothing reserved; the status carries
-   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id}}
-   * and google.rpc.PreconditionFailure with one violation per short SKU, in SKU order
-   * (type "STOCK", subject "sku:<n>", description "requested <r>, available <a>").
+   * google.rpc.ErrorInfo{reason: "INSUFFICIENT_STOCK", domain: "loms.v1", metadata: {order_id,
+   * violations_total}} and google.rpc.PreconditionFailure with one violation per short SKU for at
+   * most the 20 smallest short SKUs, in SKU order (type "STOCK", subject "sku:<n>", description
+   * "requested <r>, available <a>"); violations_total counts every short SKU, and GetOrder lists
+   * them all in Order.shortages. So the details stay well under the 8 KiB of metadata that gRPC
+   * C-core clients accept.
    * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used by this user for
    * other items (BadRequest field "idempotency_key").
    * Callers: checkout, admin.
@@ -1821,7 +1965,7 @@ export interface LomsServiceClient extends Client {
     callback: (error: ServiceError | null, response: CreateOrderResponse) => void,
   ): ClientUnaryCall;
   /**
-   * GetOrder returns one order.
+   * GetOrder returns one order; a FAILED one with every shortage that failed it.
    *
    * OK; NOT_FOUND: no order with this id; INVALID_ARGUMENT: order_id not positive.
    * Callers: checkout, payments, admin.
