@@ -6,7 +6,7 @@ import { withTimeout, type Logger, type Queryable } from '@shop/platform';
 import { fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
 import { orderStatusMessage } from '../transport/kafka/orderStatusMessage';
 import { startPublishSpans } from '../transport/kafka/publishSpans';
-import { advisoryLeadership } from './advisoryLeadership';
+import { advisoryLeadership, defaultLeadershipTiming } from './advisoryLeadership';
 
 /** Advisory lock key of the relay: any constant shared by all LOMS replicas. */
 const relayLockKey = 0x4c4f4d53;
@@ -22,7 +22,10 @@ export interface OutboxRelayOptions {
 }
 
 export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger, options: OutboxRelayOptions): { stop(): Promise<void> } {
-  const leadership = advisoryLeadership(pool, relayLockKey);
+  const leadership = advisoryLeadership(pool.options, relayLockKey, defaultLeadershipTiming, (reason) => {
+    logger.warn({ reason }, 'outbox relay gave up leadership');
+    options.onLeadership?.(false);
+  });
   const q = pool as unknown as Queryable;
   let stopped = false;
   let connected = false;
@@ -46,6 +49,8 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
       await withTimeout(producer.connect(), options.sendTimeoutMs, 'connecting to Kafka');
       connected = true;
     }
+    // Leadership may have been lost while the rows were read: then another replica publishes them.
+    if (!leadership.isLeading()) return 0;
     const spans = startPublishSpans(rows, options.topic);
     try {
       await withTimeout(
