@@ -3,14 +3,12 @@ import * as grpc from '@grpc/grpc-js';
 import type { loms } from '@shop/proto';
 import type { Caller } from './grpcClients';
 
-/** Transport failures while LOMS is down or restarting; anything else is an answer. */
-const retriable = new Set([
-  grpc.status.UNAVAILABLE,
-  grpc.status.DEADLINE_EXCEEDED,
-  grpc.status.CANCELLED,
-  grpc.status.UNKNOWN,
-  grpc.status.INTERNAL,
-]);
+/**
+ * What a client sees while LOMS is down or restarting: no connection, or no answer in time (the call may
+ * have been done, so it is repeated with the same idempotency key). Anything else is an answer; INTERNAL
+ * and UNKNOWN in particular are bugs, never part of a restart.
+ */
+const retriable = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]);
 
 export async function untilAnswered<T>(
   call: () => Promise<T>,
