@@ -38,6 +38,7 @@ export const notificationsConfigSchema = z
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
     WEBHOOK_BACKOFF: durationMs('200ms'),
     DELIVERY_BATCH_SIZE: positiveInt(100),
+    DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
     REDELIVERY_INTERVAL: durationMs('10s'),
     REDELIVERY_MAX_DELAY: durationMs('1h'),
   })

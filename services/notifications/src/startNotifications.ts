@@ -13,13 +13,14 @@ import {
   grpcListenOptions,
 } from '@shop/platform';
 import { notifications as api } from '@shop/proto';
-import { deliverDueNotifications, type DeliveryChannel } from './app/deliverDueNotifications';
+import { claimDueNotifications, deliverNotification, type DeliverDueDeps, type DeliveryChannel } from './app/deliverDueNotifications';
 import { recordStatusChange } from './app/recordStatusChange';
 import { logChannel } from './channels/logChannel';
 import { webhookChannel } from './channels/webhookChannel';
 import type { NotificationsConfig } from './config';
 import { createNotificationsMetrics } from './observability/metrics';
 import { notificationsStore } from './storage/notifications';
+import { orderVersionsStore } from './storage/orderVersions';
 import { listNotificationsHandler } from './transport/grpc/listNotifications';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
@@ -62,25 +63,25 @@ export async function startNotifications(
         backoffMs: config.WEBHOOK_BACKOFF,
       })
     : logChannel(logger.child({ channel: 'log' }));
-  // A claimed row is someone's until its delivery, with every retry and pause, has surely ended.
-  const leaseMs =
-    30_000 + config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT + config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1);
+  // One delivery, every attempt and pause included, is abandoned after this; a claimed row starts delivering at once,
+  // so its lease need outlast only that, with room for the statements around it and for clocks that disagree.
+  const deliveryTimeoutMs =
+    config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT + config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1) + 1_000;
+  const deliveryDeps: DeliverDueDeps = {
+    db: db.pool,
+    notifications: notificationsStore,
+    channel,
+    metrics,
+    logger,
+    clock: () => new Date(),
+    redelivery: { firstDelayMs: config.REDELIVERY_INTERVAL, maxDelayMs: config.REDELIVERY_MAX_DELAY },
+    deliveryTimeoutMs,
+    leaseMs: deliveryTimeoutMs + 30_000,
+  };
   const delivery = startDeliveryWorker({
-    runOnce: (signal) =>
-      deliverDueNotifications(
-        {
-          db: db.pool,
-          notifications: notificationsStore,
-          channel,
-          metrics,
-          logger,
-          clock: () => new Date(),
-          redelivery: { firstDelayMs: config.REDELIVERY_INTERVAL, maxDelayMs: config.REDELIVERY_MAX_DELAY },
-          leaseMs,
-          batchSize: config.DELIVERY_BATCH_SIZE,
-        },
-        signal,
-      ),
+    claim: (limit) => claimDueNotifications(deliveryDeps, limit),
+    deliver: (notification, signal) => deliverNotification(deliveryDeps, notification, signal),
+    concurrency: config.DELIVERY_CONCURRENCY,
     batchSize: config.DELIVERY_BATCH_SIZE,
     intervalMs: config.REDELIVERY_INTERVAL,
     logger,
@@ -95,7 +96,14 @@ export async function startNotifications(
     fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
     record: (candidate) =>
       recordStatusChange(
-        { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
+        {
+          db: db.pool,
+          inTransaction: db.inTransaction,
+          notifications: notificationsStore,
+          orderVersions: orderVersionsStore,
+          metrics,
+          onRecorded: () => delivery.wake(),
+        },
         candidate,
         new Date(),
       ),

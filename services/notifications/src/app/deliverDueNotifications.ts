@@ -1,8 +1,10 @@
 // Delivers the notifications that are due through the channel; a failure is rescheduled, never dropped.
+// A claimed notification is delivered at once (the worker claims only what it has room for), so its lease needs
+// to outlast one delivery, which is abandoned when it runs past `deliveryTimeoutMs`.
 import type { Logger, Queryable } from '@shop/platform';
 import { nextAttemptAt, type RedeliveryPolicy } from '../domain/deliverySchedule';
 import type { Notification } from '../domain/notification';
-import type { NotificationsStore } from './notificationsStore';
+import type { NotificationsStore, StoredNotification } from './notificationsStore';
 
 export interface DeliveryChannel {
   readonly name: string;
@@ -18,38 +20,52 @@ export interface DeliverDueDeps {
   logger: Logger;
   clock: () => Date;
   redelivery: RedeliveryPolicy;
-  /** How long a claimed row is left alone by other workers: longer than one delivery with all its retries. */
+  /** Longest one delivery may take, the channel's own retries included; it is abandoned (and retried later) then. */
+  deliveryTimeoutMs: number;
+  /** How long a claimed row is left alone by other workers: longer than `deliveryTimeoutMs`. */
   leaseMs: number;
-  batchSize: number;
 }
 
-/** Returns how many notifications it claimed (a full batch means more may be due). */
-export async function deliverDueNotifications(deps: DeliverDueDeps, signal: AbortSignal): Promise<number> {
+/** Leases up to `limit` due notifications to this worker, which must start delivering each of them now. */
+export function claimDueNotifications(deps: DeliverDueDeps, limit: number): Promise<StoredNotification[]> {
   const now = deps.clock();
-  const due = await deps.notifications.claimDue(deps.db, now, new Date(now.getTime() + deps.leaseMs), deps.batchSize);
-  for (const notification of due) {
-    // Rows not tried yet stay leased and are picked up again once the lease ends.
-    if (signal.aborted) break;
-    try {
-      await deps.channel.deliver(notification, signal);
-    } catch (err) {
-      const retryAt = nextAttemptAt(deps.clock(), notification.deliveryAttempts, deps.redelivery);
-      await deps.notifications.scheduleRetry(deps.db, notification.eventId, retryAt);
-      deps.metrics.deliveryFailed(deps.channel.name);
-      deps.logger.warn(
-        {
-          event_id: notification.eventId,
-          channel: deps.channel.name,
-          attempts: notification.deliveryAttempts,
-          retry_at: retryAt,
-          err: (err as Error).message,
-        },
-        'notification not delivered; will retry',
-      );
-      continue;
+  return deps.notifications.claimDue(deps.db, now, new Date(now.getTime() + deps.leaseMs), limit);
+}
+
+/** Delivers one claimed notification and records the outcome; `stopping` aborts it and hands it back at once. */
+export async function deliverNotification(deps: DeliverDueDeps, notification: StoredNotification, stopping: AbortSignal): Promise<void> {
+  const signal = AbortSignal.any([stopping, AbortSignal.timeout(deps.deliveryTimeoutMs)]);
+  try {
+    // Raced with the signal too, so that a channel that ignores it cannot outlive the lease.
+    await Promise.race([deps.channel.deliver(notification, signal), whenAborted(signal)]);
+  } catch (err) {
+    if (stopping.aborted) {
+      // Not the channel's failure: free the row for another replica now rather than at the end of the lease.
+      await deps.notifications.scheduleRetry(deps.db, notification.eventId, notification.deliveryAttempts, deps.clock());
+      return;
     }
-    await deps.notifications.markDelivered(deps.db, notification.eventId, deps.clock());
-    deps.metrics.delivered(deps.channel.name);
+    const retryAt = nextAttemptAt(deps.clock(), notification.deliveryAttempts, deps.redelivery);
+    await deps.notifications.scheduleRetry(deps.db, notification.eventId, notification.deliveryAttempts, retryAt);
+    deps.metrics.deliveryFailed(deps.channel.name);
+    deps.logger.warn(
+      {
+        event_id: notification.eventId,
+        channel: deps.channel.name,
+        attempts: notification.deliveryAttempts,
+        retry_at: retryAt,
+        err: signal.aborted && !stopping.aborted ? `gave up after ${deps.deliveryTimeoutMs} ms` : (err as Error).message,
+      },
+      'notification not delivered; will retry',
+    );
+    return;
   }
-  return due.length;
+  await deps.notifications.markDelivered(deps.db, notification.eventId, deps.clock());
+  deps.metrics.delivered(deps.channel.name);
+}
+
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

@@ -1,11 +1,11 @@
-// The storage port of the use cases; storage/notifications.ts implements it with SQL.
+// The storage port of the use cases; storage/notifications.ts and storage/orderVersions.ts implement it with SQL.
 import type { Queryable } from '@shop/platform';
 import type { Notification } from '../domain/notification';
 
 export interface StoredNotification extends Notification {
   /** Insertion order, the tie-breaker of the history's order. */
   seq: number;
-  /** Delivery attempts started so far (a claim counts as one). */
+  /** Delivery attempts started so far (a claim counts as one); also the claim's fencing token. */
   deliveryAttempts: number;
 }
 
@@ -15,13 +15,38 @@ export interface PageCursor {
   seq: number;
 }
 
+/** The database refused the values themselves (out of range, not storable text): storing them again cannot succeed. */
+export class RejectedByStorageError extends Error {
+  readonly code = 'REJECTED_BY_STORAGE';
+  constructor(
+    reason: string,
+    readonly sqlState: string,
+  ) {
+    super(reason);
+    this.name = 'RejectedByStorageError';
+  }
+}
+
 export interface NotificationsStore {
-  /** Inserts unless a row with the same event id exists; true when it inserted. */
-  insert(db: Queryable, notification: Notification): Promise<boolean>;
-  /** Newest first by (createdAt, seq), strictly after `after` when given. */
+  /**
+   * Inserts unless a row with the same event id, or the same order and version (> 0), exists; true when it inserted.
+   * A superseded row is kept for deduplication only: it is neither listed nor delivered.
+   */
+  insert(db: Queryable, notification: Notification, options: { superseded: boolean }): Promise<boolean>;
+  /** Newest first by (createdAt, seq), strictly after `after` when given; superseded rows left out. */
   listByUser(db: Queryable, userId: number, limit: number, after: PageCursor | undefined): Promise<StoredNotification[]>;
-  /** Takes up to `limit` undelivered rows due at `now`, leasing them until `leaseUntil` so no other worker takes them. */
+  /**
+   * Takes up to `limit` undelivered rows due at `now`, each the oldest undelivered one of its order, leasing them
+   * until `leaseUntil` so no other worker takes them.
+   */
   claimDue(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<StoredNotification[]>;
   markDelivered(db: Queryable, eventId: string, deliveredAt: Date): Promise<void>;
-  scheduleRetry(db: Queryable, eventId: string, nextAttemptAt: Date): Promise<void>;
+  /** Only while the row is still under the claim that made `deliveryAttempts` what it is. */
+  scheduleRetry(db: Queryable, eventId: string, deliveryAttempts: number, nextAttemptAt: Date): Promise<void>;
+}
+
+export interface OrderVersionsStore {
+  /** The highest version recorded for the order (0 if none), locking the order until the transaction ends. */
+  latestForUpdate(tx: Queryable, orderId: number): Promise<number>;
+  setLatest(tx: Queryable, orderId: number, version: number): Promise<void>;
 }

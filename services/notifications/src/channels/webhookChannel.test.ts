@@ -33,6 +33,7 @@ const notification: Notification = {
   status: 'PAYED',
   message: 'Order 42 is paid',
   occurredAt: new Date('2026-03-01T10:00:00Z'),
+  version: 2,
   traceparent: undefined,
   createdAt: new Date('2026-03-01T10:00:01Z'),
   deliveredAt: null,
@@ -63,5 +64,16 @@ describe('webhookChannel', () => {
       expect(r.headers['webhook-signature']).toBe(`v1,${createHmac('sha256', key).update(signed).digest('base64')}`);
     }
     expect(new Set(requests.map((r) => r.body)).size).toBe(1);
+  });
+
+  it('passes a well-formed traceparent on and leaves out one that is not, still delivering', async () => {
+    const channel = webhookChannel({ url, secret, attemptTimeoutMs: 2_000, maxAttempts: 1, backoffMs: 1 });
+    const wellFormed = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const before = requests.length;
+    await channel.deliver({ ...notification, traceparent: wellFormed }, new AbortController().signal);
+    await channel.deliver({ ...notification, traceparent: `${wellFormed}\r\nx-injected: 1` }, new AbortController().signal);
+    await channel.deliver({ ...notification, traceparent: 'tp-1' }, new AbortController().signal);
+    expect(requests.slice(before).map((r) => r.headers.traceparent)).toEqual([wellFormed, undefined, undefined]);
+    expect(requests.slice(before).every((r) => r.headers['x-injected'] === undefined)).toBe(true);
   });
 });

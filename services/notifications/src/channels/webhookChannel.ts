@@ -17,6 +17,8 @@ export interface WebhookOptions {
   clock?: () => Date;
 }
 
+const w3cTraceparent = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 export class WebhookRejectedError extends Error {
   constructor(
     readonly httpStatus: number | undefined,
@@ -64,7 +66,8 @@ async function post(
         'content-type': 'application/json',
         'idempotency-key': n.eventId,
         ...sign(n.eventId, body, at),
-        ...(n.traceparent ? { traceparent: n.traceparent } : {}),
+        // Stored as the event carried it: only a well-formed one is passed on (anything else could not even be sent).
+        ...(n.traceparent && w3cTraceparent.test(n.traceparent) ? { traceparent: n.traceparent } : {}),
       },
       body,
       signal: AbortSignal.any([signal, AbortSignal.timeout(options.attemptTimeoutMs)]),

@@ -15,6 +15,8 @@ export interface Notification {
   status: NotifiedStatus;
   message: string;
   occurredAt: Date;
+  /** The order's event number; 0 when unknown. */
+  version: number;
   traceparent: string | undefined;
   /** When Notifications recorded it; the history is ordered by this. */
   createdAt: Date;

@@ -9,6 +9,7 @@ const valid: StatusChangeCandidate = {
   userId: 7,
   status: 'PAYED',
   occurredAt: new Date('2025-01-02T03:04:05Z'),
+  version: 3,
   traceparent: '00-abc-def-01',
 };
 
@@ -28,13 +29,23 @@ describe('validateStatusChange', () => {
   });
 
   it('names every field that breaks the contract, as the proto names it', () => {
-    expect(reasonsOf({ eventId: 'x', orderId: 0, userId: -1, status: 'NEW', occurredAt: undefined })).toEqual([
+    expect(reasonsOf({ eventId: 'x', orderId: 0, userId: -1, status: 'NEW', occurredAt: undefined, version: -1 })).toEqual([
       'event_id: must be a UUID',
       'order_id: must be an integer greater than 0',
       'user_id: must be an integer greater than 0',
       'status: must be one of AWAITING_PAYMENT, FAILED, PAYED, CANCELLED (got NEW)',
       'occurred_at: must be a timestamp',
+      'version: must be an integer from 0 to 4294967295',
     ]);
+  });
+
+  it('refuses a timestamp outside what google.protobuf.Timestamp can carry, and versions that are not uint32', () => {
+    expect(reasonsOf({ ...valid, occurredAt: new Date('-010000-01-01T00:00:00Z'), version: 2 ** 32 })).toEqual([
+      'occurred_at: must be from 0001-01-01 to 9999-12-31',
+      'version: must be an integer from 0 to 4294967295',
+    ]);
+    expect(reasonsOf({ ...valid, occurredAt: new Date('+010000-01-01T00:00:00Z'), version: 1.5 })).toHaveLength(2);
+    expect(reasonsOf({ ...valid, occurredAt: new Date('0001-01-01T00:00:00Z'), version: 0 })).toEqual([]);
   });
 
   it('refuses ids that are not whole numbers and timestamps that do not parse', () => {

@@ -2,13 +2,18 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { createServiceRegistry } from '@shop/platform';
 
+export const deadLetterKinds = ['unreadable', 'invalid', 'rejected'] as const;
+export type DeadLetterKind = (typeof deadLetterKinds)[number];
+
 export interface NotificationsMetrics {
   registry: Registry;
   recorded(): void;
   deduplicated(): void;
   delivered(channel: string): void;
   deliveryFailed(channel: string): void;
-  deadLettered(kind: 'unreadable' | 'invalid'): void;
+  deadLettered(kind: DeadLetterKind): void;
+  versionGap(): void;
+  superseded(): void;
   consumerLag(partition: number, messages: number): void;
 }
 
@@ -44,12 +49,22 @@ export function createNotificationsMetrics(): NotificationsMetrics {
   });
   const deadLettered = new Counter({
     name: 'notifications_dead_lettered_total',
-    help: 'Messages sent to the dead-letter topic, by kind (unreadable: not JSON; invalid: fields break the contract)',
+    help: 'Messages sent to the dead-letter topic, by kind (unreadable: not an OrderStatusChanged in JSON; invalid: fields break the contract; rejected: the database refused its values)',
     labelNames: ['kind'],
     registers: [registry],
   });
+  const versionGaps = new Counter({
+    name: 'notifications_version_gaps_total',
+    help: 'Events recorded while versions of their order before them had not arrived (each such event counts once)',
+    registers: [registry],
+  });
+  const superseded = new Counter({
+    name: 'notifications_superseded_total',
+    help: "Events older than their order's latest recorded version: kept for deduplication, neither listed nor delivered",
+    registers: [registry],
+  });
   // Every series exists from the start, so that increase() sees the first event after a restart.
-  for (const kind of ['unreadable', 'invalid']) deadLettered.inc({ kind }, 0);
+  for (const kind of deadLetterKinds) deadLettered.inc({ kind }, 0);
   for (const channel of ['log', 'webhook']) {
     delivered.inc({ channel }, 0);
     deliveryFailed.inc({ channel }, 0);
@@ -61,6 +76,8 @@ export function createNotificationsMetrics(): NotificationsMetrics {
     delivered: (channel) => delivered.inc({ channel }),
     deliveryFailed: (channel) => deliveryFailed.inc({ channel }),
     deadLettered: (kind) => deadLettered.inc({ kind }),
+    versionGap: () => versionGaps.inc(),
+    superseded: () => superseded.inc(),
     consumerLag: (partition, messages) => lag.set({ partition: String(partition) }, messages),
   };
 }

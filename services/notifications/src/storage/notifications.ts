@@ -3,6 +3,7 @@
 import type { Queryable } from '@shop/platform';
 import type { NotificationsStore, PageCursor, StoredNotification } from '../app/notificationsStore';
 import type { Notification, NotifiedStatus } from '../domain/notification';
+import { refusingValues } from './databaseRefusal';
 
 interface NotificationRow {
   event_id: string;
@@ -12,22 +13,38 @@ interface NotificationRow {
   status: NotifiedStatus;
   message: string;
   occurred_at: Date;
+  version: string;
   traceparent: string | null;
   created_at: Date;
   delivered_at: Date | null;
   delivery_attempts: number;
 }
 
-const columns = `event_id, seq, user_id, order_id, status, message, occurred_at, traceparent, created_at, delivered_at, delivery_attempts`;
+const columns = `event_id, seq, user_id, order_id, status, message, occurred_at, version, traceparent, created_at, delivered_at, delivery_attempts`;
 
-export async function insert(db: Queryable, n: Notification): Promise<boolean> {
-  const result = await db.query({
-    name: 'notifications_insert',
-    text: `INSERT INTO notifications (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, next_attempt_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-           ON CONFLICT (event_id) DO NOTHING`,
-    values: [n.eventId, n.userId, n.orderId, n.status, n.message, n.occurredAt, n.traceparent ?? null, n.createdAt],
-  });
+export async function insert(db: Queryable, n: Notification, options: { superseded: boolean }): Promise<boolean> {
+  // No conflict target: a second row with the event id, or with the order and version (> 0), is a duplicate alike.
+  const result = await refusingValues(() =>
+    db.query({
+      name: 'notifications_insert',
+      text: `INSERT INTO notifications
+               (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, version, superseded, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 THEN NULL ELSE $8::timestamptz END)
+             ON CONFLICT DO NOTHING`,
+      values: [
+        n.eventId,
+        n.userId,
+        n.orderId,
+        n.status,
+        n.message,
+        n.occurredAt,
+        n.traceparent ?? null,
+        n.createdAt,
+        n.version,
+        options.superseded,
+      ],
+    }),
+  );
   return result.rowCount === 1;
 }
 
@@ -39,7 +56,7 @@ export async function listByUser(
 ): Promise<StoredNotification[]> {
   const result = await db.query<NotificationRow>(
     `SELECT ${columns} FROM notifications
-     WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, seq) < ($2::timestamptz, $3::bigint))
+     WHERE user_id = $1 AND NOT superseded AND ($2::timestamptz IS NULL OR (created_at, seq) < ($2::timestamptz, $3::bigint))
      ORDER BY created_at DESC, seq DESC
      LIMIT $4`,
     [userId, after?.createdAt ?? null, after?.seq ?? 0, limit],
@@ -49,14 +66,19 @@ export async function listByUser(
 
 export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<StoredNotification[]> {
   // SKIP LOCKED lets several replicas claim at once; the lease keeps a claimed row theirs while they deliver.
+  // A row whose order has an older undelivered one waits for it, so that an order's notifications go out in order.
   const result = await db.query<NotificationRow>({
     name: 'notifications_claim_due',
     text: `WITH due AS (
-       SELECT event_id FROM notifications
+       SELECT event_id FROM notifications n
        WHERE delivered_at IS NULL AND next_attempt_at <= $1
+         AND NOT EXISTS (
+           SELECT 1 FROM notifications older
+           WHERE older.order_id = n.order_id AND older.seq < n.seq AND older.delivered_at IS NULL AND NOT older.superseded
+         )
        ORDER BY next_attempt_at, seq
        LIMIT $3
-       FOR UPDATE SKIP LOCKED
+       FOR UPDATE OF n SKIP LOCKED
      )
      UPDATE notifications n SET next_attempt_at = $2, delivery_attempts = n.delivery_attempts + 1
      FROM due WHERE n.event_id = due.event_id
@@ -77,11 +99,12 @@ export async function markDelivered(db: Queryable, eventId: string, deliveredAt:
   });
 }
 
-export async function scheduleRetry(db: Queryable, eventId: string, nextAttemptAt: Date): Promise<void> {
+export async function scheduleRetry(db: Queryable, eventId: string, deliveryAttempts: number, nextAttemptAt: Date): Promise<void> {
+  // A worker whose claim was taken over (its lease ran out) must not move the new holder's lease.
   await db.query({
     name: 'notifications_schedule_retry',
-    text: 'UPDATE notifications SET next_attempt_at = $2 WHERE event_id = $1 AND delivered_at IS NULL',
-    values: [eventId, nextAttemptAt],
+    text: 'UPDATE notifications SET next_attempt_at = $3 WHERE event_id = $1 AND delivery_attempts = $2 AND delivered_at IS NULL',
+    values: [eventId, deliveryAttempts, nextAttemptAt],
   });
 }
 
@@ -96,6 +119,7 @@ function fromRow(row: NotificationRow): StoredNotification {
     status: row.status,
     message: row.message,
     occurredAt: row.occurred_at,
+    version: Number(row.version),
     traceparent: row.traceparent ?? undefined,
     createdAt: row.created_at,
     deliveredAt: row.delivered_at,

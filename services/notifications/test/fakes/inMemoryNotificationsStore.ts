@@ -1,45 +1,59 @@
-// The notifications table in memory, with the same ordering, dedup and lease rules as storage/notifications.ts.
-import type { NotificationsStore, StoredNotification } from '../../src/app/notificationsStore';
+// The notifications and order_versions tables in memory, with the same ordering, dedup and lease rules as storage/.
+import type { NotificationsStore, OrderVersionsStore, StoredNotification } from '../../src/app/notificationsStore';
+
+export type InMemoryRow = StoredNotification & { nextAttemptAt: Date | null; superseded: boolean };
 
 export interface InMemoryNotificationsStore extends NotificationsStore {
-  rows: Map<string, StoredNotification & { nextAttemptAt: Date | null }>;
+  rows: Map<string, InMemoryRow>;
 }
 
 export function inMemoryNotificationsStore(): InMemoryNotificationsStore {
-  const rows = new Map<string, StoredNotification & { nextAttemptAt: Date | null }>();
+  const rows = new Map<string, InMemoryRow>();
   let seq = 0;
   const newestFirst = (a: StoredNotification, b: StoredNotification) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq;
+  const hasOlderUndelivered = (r: InMemoryRow) =>
+    [...rows.values()].some((o) => o.orderId === r.orderId && o.seq < r.seq && o.deliveredAt === null && !o.superseded);
   return {
     rows,
-    insert: async (_db, n) => {
-      if (rows.has(n.eventId)) return false;
-      rows.set(n.eventId, { ...n, seq: ++seq, deliveryAttempts: 0, nextAttemptAt: n.createdAt });
+    insert: async (_db, n, { superseded }) => {
+      const sameVersion = n.version > 0 && [...rows.values()].some((r) => r.orderId === n.orderId && r.version === n.version);
+      if (rows.has(n.eventId) || sameVersion) return false;
+      rows.set(n.eventId, { ...n, seq: ++seq, deliveryAttempts: 0, nextAttemptAt: superseded ? null : n.createdAt, superseded });
       return true;
     },
     listByUser: async (_db, userId, limit, after) =>
       [...rows.values()]
-        .filter((r) => r.userId === userId)
+        .filter((r) => r.userId === userId && !r.superseded)
         .filter((r) => !after || newestFirst(r, { createdAt: after.createdAt, seq: after.seq } as StoredNotification) > 0)
         .sort(newestFirst)
         .slice(0, limit),
     claimDue: async (_db, now, leaseUntil, limit) => {
       const due = [...rows.values()]
-        .filter((r) => r.deliveredAt === null && r.nextAttemptAt !== null && r.nextAttemptAt <= now)
-        .sort((a, b) => a.seq - b.seq)
+        .filter((r) => r.deliveredAt === null && r.nextAttemptAt !== null && r.nextAttemptAt <= now && !hasOlderUndelivered(r))
+        .sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) || a.seq - b.seq)
         .slice(0, limit);
       for (const r of due) {
         r.deliveryAttempts++;
         r.nextAttemptAt = leaseUntil;
       }
-      return due.map((r) => ({ ...r }));
+      return due.map(({ nextAttemptAt: _n, superseded: _s, ...r }) => ({ ...r }));
     },
     markDelivered: async (_db, eventId, at) => {
       const row = rows.get(eventId);
       if (row && row.deliveredAt === null) Object.assign(row, { deliveredAt: at, nextAttemptAt: null });
     },
-    scheduleRetry: async (_db, eventId, at) => {
+    scheduleRetry: async (_db, eventId, attempts, at) => {
       const row = rows.get(eventId);
-      if (row && row.deliveredAt === null) row.nextAttemptAt = at;
+      if (row && row.deliveredAt === null && row.deliveryAttempts === attempts) row.nextAttemptAt = at;
     },
+  };
+}
+
+export function inMemoryOrderVersions(): OrderVersionsStore & { latest: Map<number, number> } {
+  const latest = new Map<number, number>();
+  return {
+    latest,
+    latestForUpdate: async (_tx, orderId) => latest.get(orderId) ?? 0,
+    setLatest: async (_tx, orderId, version) => void latest.set(orderId, version),
   };
 }

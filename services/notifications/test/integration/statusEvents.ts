@@ -5,6 +5,9 @@ import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafk
 
 export type Status = 'AWAITING_PAYMENT' | 'FAILED' | 'PAYED' | 'CANCELLED';
 
+/** Versions numbered as LOMS numbers them: per order, 1 for the first event made here, +1 for each later one. */
+const lastVersionOf = new Map<number, number>();
+
 export function statusEvent(fields: {
   orderId: number;
   userId: number;
@@ -20,8 +23,14 @@ export function statusEvent(fields: {
     previousStatus: loms.OrderStatus.ORDER_STATUS_NEW,
     occurredAt: new Date(),
     items: [{ sku: 1, count: 2 }],
-    version: fields.version ?? 1,
+    version: fields.version ?? nextVersion(fields.orderId),
   };
+}
+
+function nextVersion(orderId: number): number {
+  const version = (lastVersionOf.get(orderId) ?? 0) + 1;
+  lastVersionOf.set(orderId, version);
+  return version;
 }
 
 export function messageOf(event: events.OrderStatusChanged): Message {

@@ -1,8 +1,10 @@
 // Consumes order status events in a consumer group: each message is recorded (or dead-lettered) before its offset is committed.
 import { withTimeout, type Logger } from '@shop/platform';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { RejectedByStorageError } from '../../app/notificationsStore';
 import type { RecordOutcome } from '../../app/recordStatusChange';
 import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
+import type { DeadLetterKind } from '../../observability/metrics';
 import type { DeadLetters } from './deadLetters';
 import { readStatusChange, UnreadableMessageError } from './readStatusChange';
 
@@ -16,7 +18,7 @@ export interface StatusConsumerOptions {
   fetchMaxWaitMs: number;
   record: (candidate: StatusChangeCandidate) => Promise<RecordOutcome>;
   deadLetters: DeadLetters;
-  onDeadLetter: (kind: 'unreadable' | 'invalid') => void;
+  onDeadLetter: (kind: DeadLetterKind) => void;
   /** Messages behind the end of a partition, after each batch. */
   onLag?: (partition: number, messages: number) => void;
   /** The consumer stopped for good (kafkajs will not restart it): the process should exit and be restarted. */
@@ -66,8 +68,14 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
   });
 
   const handle = async (topic: string, partition: number, message: KafkaMessage) => {
-    const deadLetter = async (kind: 'unreadable' | 'invalid', reason: string) => {
-      await options.deadLetters.publish({ topic, partition, message }, reason);
+    const deadLetter = async (kind: DeadLetterKind, reason: string) => {
+      try {
+        await options.deadLetters.publish({ topic, partition, message }, reason);
+      } catch (err) {
+        // kafkajs gives up on a handler error it calls non-retriable (and the process exits): the dead-letter topic
+        // being unwritable for a while is not that, the message is handled again once it is.
+        throw new DeadLetterNotWrittenError(err);
+      }
       options.onDeadLetter(kind);
       logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
     };
@@ -83,6 +91,8 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
       logger.debug({ event_id: candidate.eventId, order_id: candidate.orderId, outcome }, 'order status event handled');
     } catch (err) {
       if (err instanceof InvalidStatusChangeError) return deadLetter('invalid', err.message);
+      if (err instanceof RejectedByStorageError)
+        return deadLetter('rejected', `the database refused it: ${err.message} (SQLSTATE ${err.sqlState})`);
       // Anything else (the database is down) propagates: kafkajs does not commit this offset and fetches the message again.
       throw err;
     }
@@ -117,4 +127,12 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
       joined = false;
     },
   };
+}
+
+class DeadLetterNotWrittenError extends Error {
+  readonly retriable = true;
+  constructor(cause: unknown) {
+    super(`dead letter not written: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'DeadLetterNotWrittenError';
+  }
 }
