@@ -22,3 +22,6 @@ export * from './auth/authInterceptor';
 export * from './auth/callerPermissions';
 export * from './auth/shopperTokens';
 export * from './auth/actsForUser';
+export * from './grpc/callScope';
+export * from './grpc/admission';
+export * from './grpc/overloaded';

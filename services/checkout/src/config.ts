@@ -16,6 +16,8 @@ export const checkoutConfigSchema = z.object({
   PRODUCTS_ACCESS_TOKEN: z.string().min(1).optional(),
   PRODUCTS_TIMEOUT: durationMs('2s'),
   PRODUCTS_MAX_IN_FLIGHT: positiveInt(5),
+  /** Product lookups waiting for the rate limit or a free slot (two full carts of unknown SKUs); beyond it RESOURCE_EXHAUSTED. */
+  PRODUCTS_QUEUE_MAX: positiveInt(200),
   /** Calls per second we allow ourselves; 0 turns the client-side limit off. */
   PRODUCTS_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(10),
   PRODUCTS_CACHE_TTL: durationMs('5m'),

@@ -31,6 +31,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
   const db = createDatabase({
     connectionString: config.CHECKOUT_DATABASE_URL,
     maxConnections: config.DB_POOL_MAX,
+    maxWaiting: config.DB_POOL_QUEUE_MAX,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'checkout',
@@ -52,6 +53,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     accessToken: config.PRODUCTS_ACCESS_TOKEN,
     timeoutMs: config.PRODUCTS_TIMEOUT,
     maxInFlight: config.PRODUCTS_MAX_IN_FLIGHT,
+    maxQueued: config.PRODUCTS_QUEUE_MAX,
     rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
     cacheTtlMs: config.PRODUCTS_CACHE_TTL,
     interceptors,

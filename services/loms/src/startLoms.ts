@@ -36,6 +36,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
   const db = createDatabase({
     connectionString: config.LOMS_DATABASE_URL,
     maxConnections: config.DB_POOL_MAX,
+    maxWaiting: config.DB_POOL_QUEUE_MAX,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'loms',

@@ -47,6 +47,7 @@ export async function startNotifications(
   const db = createDatabase({
     connectionString: config.NOTIFICATIONS_DATABASE_URL,
     maxConnections: config.DB_POOL_MAX,
+    maxWaiting: config.DB_POOL_QUEUE_MAX,
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     logger,
     applicationName: 'notifications',

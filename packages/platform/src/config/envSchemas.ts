@@ -1,6 +1,8 @@
 // Building blocks for services' config schemas: the settings every service shares.
 import { z } from 'zod';
 import type { ShopperTokenSettings } from '../auth/shopperTokens';
+import { defaultMaxWaiting } from '../db/pool';
+import { defaultMaxConcurrentStreams, defaultMaxInFlight } from '../grpc/grpcServer';
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -36,26 +38,41 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
   TLS_KEY_FILE: z.string().default('certs/server.key'),
   SHUTDOWN_GRACE: durationMs('10s'),
   LOG_LEVEL: logLevel,
+  /** Calls of the service at once; the excess is refused with RESOURCE_EXHAUSTED before it is read. */
+  GRPC_MAX_IN_FLIGHT: positiveInt(defaultMaxInFlight),
+  GRPC_MAX_CONCURRENT_STREAMS: positiveInt(defaultMaxConcurrentStreams),
 });
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
 
-/** The PostgreSQL pool of a service: its size and the longest any one statement may run. */
+/** The PostgreSQL pool of a service: its size, how many calls may wait for it, the longest statement. */
 export const postgresPoolEnv = {
   DB_POOL_MAX: positiveInt(10),
+  DB_POOL_QUEUE_MAX: positiveInt(defaultMaxWaiting),
   DB_STATEMENT_TIMEOUT: durationMs('5s'),
 };
 
-/** Where and how a gRPC server listens, from the settings of `grpcServerEnv`. */
-export function grpcListenOptions(config: { GRPC_HOST: string; GRPC_PORT: number; TLS_CERT_FILE: string; TLS_KEY_FILE: string }): {
+/** Where and how a gRPC server listens, and how many calls it takes at once, from the settings of `grpcServerEnv`. */
+export function grpcListenOptions(config: {
+  GRPC_HOST: string;
+  GRPC_PORT: number;
+  TLS_CERT_FILE: string;
+  TLS_KEY_FILE: string;
+  GRPC_MAX_IN_FLIGHT: number;
+  GRPC_MAX_CONCURRENT_STREAMS: number;
+}): {
   host: string;
   port: number;
   tls: { certFile: string; keyFile: string };
+  maxInFlight: number;
+  maxConcurrentStreams: number;
 } {
   return {
     host: config.GRPC_HOST,
     port: config.GRPC_PORT,
     tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE },
+    maxInFlight: config.GRPC_MAX_IN_FLIGHT,
+    maxConcurrentStreams: config.GRPC_MAX_CONCURRENT_STREAMS,
   };
 }
 

@@ -1,6 +1,7 @@
 // PostgreSQL pool and the transaction helper through which every use case writes.
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type { Logger } from '../logger';
+import { CallAwarePool } from './callAwarePool';
 
 /** Anything that runs a query: the pool, or a client inside a transaction. */
 export interface Queryable {
@@ -17,24 +18,33 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Default of DB_POOL_QUEUE_MAX (README, "Configuration"). */
+export const defaultMaxWaiting = 128;
+
 export function createDatabase(options: {
   connectionString: string;
   maxConnections: number;
   statementTimeoutMs: number;
+  /** Callers waiting for a connection at most; beyond it RESOURCE_EXHAUSTED at once. */
+  maxWaiting?: number;
   logger: Logger;
   applicationName: string;
   /** Server settings for every session of the pool, e.g. `{ plan_cache_mode: 'force_generic_plan' }`. */
   sessionSettings?: Record<string, string>;
 }): Database {
-  const pool = new Pool({
+  const pool = new CallAwarePool({
     connectionString: options.connectionString,
     max: options.maxConnections,
+    maxWaiting: options.maxWaiting ?? defaultMaxWaiting,
     statement_timeout: options.statementTimeoutMs,
     connectionTimeoutMillis: 5_000,
     application_name: options.applicationName,
     options: sessionOptions(options.sessionSettings),
   });
   pool.on('error', (err) => options.logger.warn({ err: err.message }, 'idle postgres client failed'));
+  // A connection lost while checked out (the server shutting down mid-transaction) emits 'error' on its client,
+  // where node-pg has no listener then, and the process would exit; its statement fails and it is released broken.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     pool,
     inTransaction: (work) => inTransaction(pool, work),

@@ -1,4 +1,5 @@
-// A TLS gRPC server with authentication, health, reflection (for this server's services only) and graceful shutdown.
+// A TLS gRPC server with admission control, authentication, health, reflection (for this server's services only)
+// and graceful shutdown.
 import * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import * as protoLoader from '@grpc/proto-loader';
@@ -12,6 +13,8 @@ import { grpcServerMetrics, type ObserveServerCall } from '../metrics/grpcMetric
 import { authInterceptor, type Authenticate } from '../auth/authInterceptor';
 import { principalOf } from '../auth/principal';
 import type { Logger } from '../logger';
+import { admissionTicketOf, createAdmission } from './admission';
+import { runInCallScope } from './callScope';
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `loms.v1.LomsService`. */
@@ -24,8 +27,14 @@ export interface GrpcServerHandle {
   port: number;
   health: HealthImplementation;
   setServing(serving: boolean): void;
+  /** Calls of the server's own services admitted and not yet finished. */
+  inFlight(): number;
   shutdown(graceMs: number): Promise<void>;
 }
+
+/** Defaults of GRPC_MAX_IN_FLIGHT and GRPC_MAX_CONCURRENT_STREAMS (README, "Configuration"). */
+export const defaultMaxInFlight = 128;
+export const defaultMaxConcurrentStreams = 100;
 
 export async function startGrpcServer(options: {
   host: string;
@@ -37,6 +46,10 @@ export async function startGrpcServer(options: {
   /** Where the RED metrics of every method go. */
   registry: Registry;
   logger: Logger;
+  /** Calls of `services` at once; beyond it RESOURCE_EXHAUSTED before the request is read. */
+  maxInFlight?: number;
+  /** HTTP/2 streams one connection may have open at once (`grpc.max_concurrent_streams`). */
+  maxConcurrentStreams?: number;
   serverOptions?: grpc.ServerOptions;
 }): Promise<GrpcServerHandle> {
   const observe = grpcServerMetrics(options.registry);
@@ -44,10 +57,17 @@ export async function startGrpcServer(options: {
     const [service = 'unknown', name = 'unknown'] = method.split('/');
     observe(service, name, code, seconds, caller);
   };
+  const admission = createAdmission({ maxInFlight: options.maxInFlight ?? defaultMaxInFlight, onRefused: refused });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    'grpc.max_concurrent_streams': options.maxConcurrentStreams ?? defaultMaxConcurrentStreams,
     ...options.serverOptions,
-    interceptors: [authInterceptor(options.authenticate, refused, options.logger), ...(options.serverOptions?.interceptors ?? [])],
+    // The first sees a call first: admission is decided before any authentication work.
+    interceptors: [
+      admission.interceptor,
+      authInterceptor(options.authenticate, refused, options.logger),
+      ...(options.serverOptions?.interceptors ?? []),
+    ],
   });
   const names = options.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
@@ -68,6 +88,7 @@ export async function startGrpcServer(options: {
     port,
     health,
     setServing,
+    inFlight: admission.inFlight,
     async shutdown(graceMs) {
       setServing(false);
       // tryShutdown also waits for clients to close idle connections: once our own calls are done,
@@ -82,8 +103,9 @@ export async function startGrpcServer(options: {
 }
 
 /**
- * Wraps every unary handler: RED metrics per method and caller, the caller on the call's span, and a count
- * of calls in progress so that shutdown knows when they have finished.
+ * Wraps every unary handler: RED metrics per method and caller, the caller on the call's span, a count
+ * of calls in progress so that shutdown knows when they have finished, the call's admission place held
+ * until the handler is done, and the call's scope (its deadline and cancellation) around the handler.
  */
 function instrumented(
   service: ServiceRegistration,
@@ -95,13 +117,16 @@ function instrumented(
     const methodName = service.definition[name]?.path.split('/')[2] ?? name;
     wrapped[name] = ((call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       inFlight.calls += 1;
+      const ticket = admissionTicketOf(call);
+      ticket?.handlerStarted();
       const started = process.hrtime.bigint();
       const principal = principalOf(call);
       const span = trace.getActiveSpan();
       span?.setAttribute('shop.caller', principal.caller);
       if (principal.userId !== undefined) span?.setAttribute('enduser.id', String(principal.userId));
-      (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
+      const respond = (...args: Parameters<grpc.sendUnaryData<unknown>>) => {
         inFlight.calls -= 1;
+        ticket?.handlerFinished();
         const error = args[0];
         observe(
           service.name,
@@ -111,7 +136,15 @@ function instrumented(
           principal.caller,
         );
         callback(...args);
-      });
+      };
+      try {
+        runInCallScope(call, () => (handler as grpc.handleUnaryCall<unknown, unknown>)(call, respond));
+      } catch (err) {
+        // grpc-js answers UNKNOWN for a handler that throws; its place must not stay taken.
+        inFlight.calls -= 1;
+        ticket?.handlerFinished();
+        throw err;
+      }
     }) as grpc.UntypedHandleCall;
   }
   return wrapped;

@@ -3,7 +3,9 @@ import * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import { principalOf } from '../auth/principal';
 import type { Logger } from '../logger';
+import { CallCancelledError, currentCallScope } from './callScope';
 import { InvalidArgumentError, invalidArgumentStatus } from './invalidArgument';
+import { OverloadedError } from './overloaded';
 import { isStatusError, statusError, type StatusError } from './statusError';
 
 /** A service's own mapping of its domain errors; returns undefined for errors it does not know. */
@@ -38,6 +40,8 @@ export function unaryHandler<Req, Res>(
 }
 
 export function toStatusError(err: unknown, method: string, mapDomainError: DomainErrorMapper, logger: Logger): StatusError {
+  // Work stopped because the caller gave up (its statements cancelled, its connection closed): not a fault.
+  if (currentCallScope()?.signal.aborted) return statusError(grpc.status.CANCELLED, new CallCancelledError().message);
   if (err instanceof InvalidArgumentError) return invalidArgumentStatus(err);
   const mapped = mapDomainError(err) ?? dependencyStatus(err);
   if (mapped) return mapped;
@@ -49,9 +53,11 @@ export function toStatusError(err: unknown, method: string, mapDomainError: Doma
 
 const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08000', '08003', '08006']);
 
-/** Our own dependencies failing: the database going away or timing out. */
+/** Our own dependencies failing (the database going away or timing out), a full queue, a caller gone. */
 function dependencyStatus(err: unknown): StatusError | undefined {
   if (!(err instanceof Error)) return undefined;
+  if (err instanceof OverloadedError) return statusError(grpc.status.RESOURCE_EXHAUSTED, err.message);
+  if (err instanceof CallCancelledError) return statusError(grpc.status.CANCELLED, err.message);
   const code = (err as { code?: unknown }).code;
   if (code === '57014') return statusError(grpc.status.DEADLINE_EXCEEDED, 'database statement timed out');
   if (typeof code === 'string' && unavailableCodes.has(code)) return statusError(grpc.status.UNAVAILABLE, 'database unavailable');

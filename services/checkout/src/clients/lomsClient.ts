@@ -1,7 +1,8 @@
-// LOMS over mutual TLS (Checkout's own client certificate): a deadline on every call, grpc-js retries of UNAVAILABLE on the calls safe to repeat
-// (CreateOrder is, thanks to its idempotency key); LOMS' refusals become domain errors.
+// LOMS over mutual TLS (Checkout's own client certificate): a deadline on every call (LOMS_TIMEOUT, cut to what
+// is left of our caller's deadline, and cancelled with our caller), grpc-js retries of UNAVAILABLE on the calls
+// safe to repeat (CreateOrder is, thanks to its idempotency key); LOMS' refusals become domain errors.
 import * as grpc from '@grpc/grpc-js';
-import { clientCredentials } from '@shop/platform';
+import { callOptionsWithin, clientCredentials } from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { Loms } from '../app/ports';
 import type { CartItem } from '../domain/cart';
@@ -37,7 +38,7 @@ export function createLomsClient(options: LomsClientOptions): LomsClient {
       }),
     },
   );
-  const callOptions = (): Partial<grpc.CallOptions> => ({ deadline: Date.now() + options.timeoutMs });
+  const callOptions = (): Partial<grpc.CallOptions> => callOptionsWithin(options.timeoutMs);
 
   return {
     async availableStock(sku) {

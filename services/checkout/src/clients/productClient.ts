@@ -1,10 +1,12 @@
 // ProductService: cached (TTL) and coalesced lookups, a client-side rate limit that keeps us under the
-// service's, bounded concurrency, grpc-js retries of RESOURCE_EXHAUSTED/UNAVAILABLE and a deadline a call.
+// service's, bounded concurrency and a bounded queue (beyond it RESOURCE_EXHAUSTED at once), grpc-js retries of
+// RESOURCE_EXHAUSTED/UNAVAILABLE and a deadline a call. A caller that gives up stops waiting; the lookup goes
+// on, for the others who asked for the same SKU and for the cache.
 import * as grpc from '@grpc/grpc-js';
 import Bottleneck from 'bottleneck';
 import { LRUCache } from 'lru-cache';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { clientCredentials } from '@shop/platform';
+import { clientCredentials, OverloadedError, whileCallerWaits } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { Product, ProductCatalogue } from '../app/ports';
 import { ProductNotFoundError } from '../domain/errors';
@@ -16,6 +18,8 @@ export interface ProductClientOptions {
   accessToken: string | undefined;
   timeoutMs: number;
   maxInFlight: number;
+  /** Lookups waiting for the rate limit or a free slot at most; beyond it OverloadedError. */
+  maxQueued: number;
   /** 0 turns the client-side limit off. */
   rateLimitRps: number;
   cacheTtlMs: number;
@@ -43,6 +47,8 @@ export function createProductClient(options: ProductClientOptions): ProductClien
   const limiter = new Bottleneck({
     maxConcurrent: options.maxInFlight,
     minTime: options.rateLimitRps > 0 ? Math.ceil(1000 / options.rateLimitRps) : 0,
+    highWater: options.maxQueued,
+    strategy: Bottleneck.strategy.OVERFLOW,
   });
   const metrics = productClientMetrics(options.registry);
   const metadata = new grpc.Metadata();
@@ -69,6 +75,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
         });
         return { sku, name: found.name, priceMinorUnits: found.price };
       } catch (err) {
+        if (err instanceof Bottleneck.BottleneckError) throw new OverloadedError('ProductService client queue');
         if (isServiceError(err) && err.code === grpc.status.NOT_FOUND) throw new ProductNotFoundError(sku);
         throw dependencyError('products', err);
       }
@@ -78,7 +85,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
   return {
     async getProduct(sku) {
       metrics.lookup(cache.has(sku) ? 'hit' : 'miss');
-      const found = await cache.fetch(sku);
+      const found = await whileCallerWaits(cache.fetch(sku));
       if (!found) throw new ProductNotFoundError(sku);
       return found;
     },

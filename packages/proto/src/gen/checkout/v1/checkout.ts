@@ -1001,7 +1001,10 @@ export const PurchaseResponse: MessageFns<PurchaseResponse> = {
  *
  * A dependency (LOMS, ProductService, the database) still failing after retries: UNAVAILABLE;
  * one not answering within its deadline: DEADLINE_EXCEEDED. Checkout's own FAILED_PRECONDITION
- * refusals carry google.rpc.ErrorInfo with domain "checkout.v1".
+ * refusals carry google.rpc.ErrorInfo with domain "checkout.v1". Checkout at its limit of calls in
+ * progress, or with its queue for a database connection or for product lookups full, answers
+ * RESOURCE_EXHAUSTED at once: retry with backoff. Its calls to LOMS get no more time than is left
+ * of the caller's deadline, and are cancelled with the caller's call.
  */
 export type CheckoutServiceService = typeof CheckoutServiceService;
 export const CheckoutServiceService = {

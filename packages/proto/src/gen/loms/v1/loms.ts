@@ -1740,7 +1740,10 @@ export const StocksResponse: MessageFns<StocksResponse> = {
  * Every method checks its input bounds before any lookup and answers INVALID_ARGUMENT with a
  * google.rpc.BadRequest that names each offending field as this file does (`items[2].count`).
  * The database unreachable: UNAVAILABLE; a statement past its timeout: DEADLINE_EXCEEDED; anything
- * unexpected: INTERNAL with only a trace id (the details are logged).
+ * unexpected: INTERNAL with only a trace id (the details are logged). At its limit of calls in
+ * progress, or with its queue for a database connection full, LOMS answers RESOURCE_EXHAUSTED at
+ * once: retry with backoff. A call whose caller cancels or whose deadline passes stops its
+ * database work.
  */
 export type LomsServiceService = typeof LomsServiceService;
 export const LomsServiceService = {

@@ -442,7 +442,8 @@ export const ListNotificationsResponse: MessageFns<ListNotificationsResponse> = 
  * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED, domain "auth"); the input bounds
  * (INVALID_ARGUMENT with a google.rpc.BadRequest naming each field); user_id equal to the token's
  * subject unless the token has the admin scope (PERMISSION_DENIED, reason USER_MISMATCH).
- * The database unreachable: UNAVAILABLE.
+ * The database unreachable: UNAVAILABLE. At its limit of calls in progress, or with its queue for a
+ * database connection full: RESOURCE_EXHAUSTED at once (retry with backoff).
  */
 export type NotificationsServiceService = typeof NotificationsServiceService;
 export const NotificationsServiceService = {
