@@ -1,5 +1,21 @@
-// Runs the service's stop sequence once on SIGTERM or SIGINT, then exits.
+// Runs the service's stop sequence once on SIGTERM or SIGINT, then exits; before any exit of the process, the
+// hooks registered with beforeProcessExit (the trace exporter's flush) run, each for at most a few seconds.
 import type { Logger } from './logger';
+import { withTimeout } from './time/withTimeout';
+
+const exitHooks: (() => Promise<void>)[] = [];
+const exitHookTimeoutMs = 5_000;
+
+/** `process.exit` skips `beforeExit`: whatever must leave the process (buffered spans) registers here. */
+export function beforeProcessExit(hook: () => Promise<void>): void {
+  exitHooks.push(hook);
+}
+
+/** Runs the exit hooks, then exits with `code`. */
+export async function exitProcess(code: number): Promise<never> {
+  await Promise.all(exitHooks.map((hook) => withTimeout(hook(), exitHookTimeoutMs, 'an exit hook').catch(() => undefined)));
+  process.exit(code);
+}
 
 export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
@@ -10,11 +26,11 @@ export function onShutdownSignal(logger: Logger, stop: () => Promise<void>): voi
     stop().then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        void exitProcess(0);
       },
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');
-        process.exit(1);
+        void exitProcess(1);
       },
     );
   };

@@ -1,6 +1,6 @@
 // Composition root of Checkout.
 import './tracing';
-import { createLogger, onShutdownSignal } from '@shop/platform';
+import { createLogger, exitProcess, onShutdownSignal } from '@shop/platform';
 import { loadCheckoutConfig } from './config';
 import { startCheckout } from './startCheckout';
 
@@ -13,5 +13,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  void exitProcess(1);
 });

@@ -87,6 +87,7 @@ export async function startCheckout(config: CheckoutConfig, logger: Logger): Pro
     grpcPort: grpcServer.port,
     adminPort: admin.port,
     stop: async () => {
+      admin.drain();
       databaseWatch.stop();
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await admin.close();

@@ -1,5 +1,5 @@
 import './tracing';
-import { createLogger, onShutdownSignal } from '@shop/platform';
+import { createLogger, exitProcess, onShutdownSignal } from '@shop/platform';
 import { loadLomsConfig } from './config';
 import { startLoms } from './startLoms';
 
@@ -12,5 +12,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  void exitProcess(1);
 });

@@ -109,6 +109,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
     adminPort: admin.port,
     registry,
     async stop() {
+      admin.drain();
       databaseWatch.stop();
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await canceller?.stop();

@@ -149,6 +149,7 @@ export async function startNotifications(
     grpcPort: grpc.port,
     adminPort: admin.port,
     stop: async () => {
+      admin.drain();
       databaseWatch.stop();
       grpc.setServing(false);
       // Consumer first: a message under way is recorded (or left uncommitted) before the pool goes.

@@ -1,6 +1,6 @@
 // Composition root of the local ProductService.
 import './tracing';
-import { createLogger, onShutdownSignal } from '@shop/platform';
+import { createLogger, exitProcess, onShutdownSignal } from '@shop/platform';
 import { loadProductsConfig } from './config';
 import { startProducts } from './startProducts';
 
@@ -13,5 +13,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  void exitProcess(1);
 });

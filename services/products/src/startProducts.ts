@@ -75,6 +75,7 @@ export async function startProducts(config: ProductsConfig, logger: Logger): Pro
       return calls;
     },
     stop: async () => {
+      admin.drain();
       await grpcServer.shutdown(config.SHUTDOWN_GRACE);
       await admin.close();
     },

@@ -1,4 +1,5 @@
-// The admin HTTP port: /metrics for Prometheus, /healthz (alive) and /readyz (dependencies answer).
+// The admin HTTP port: /metrics for Prometheus, /healthz (alive) and /readyz (dependencies answer, and not
+// shutting down).
 import http from 'node:http';
 import type { Registry } from 'prom-client';
 import { withTimeout } from '../time/withTimeout';
@@ -7,6 +8,8 @@ export type ReadinessCheck = () => Promise<void>;
 
 export interface AdminServerHandle {
   port: number;
+  /** From now on /readyz answers 503 `draining`: the first step of the stop sequence, before calls are refused. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -16,9 +19,11 @@ export async function startAdminServer(options: {
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
 }): Promise<AdminServerHandle> {
+  let draining = false;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return reply(res, 200, 'ok\n');
+    if (path === '/readyz' && draining) return reply(res, 503, 'draining: shutting down\n');
     if (path === '/readyz') {
       void checkReadiness(options.readiness).then((failures) =>
         failures.length === 0 ? reply(res, 200, 'ready\n') : reply(res, 503, failures.join('\n') + '\n'),
@@ -38,6 +43,9 @@ export async function startAdminServer(options: {
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : options.port,
+    drain: () => {
+      draining = true;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

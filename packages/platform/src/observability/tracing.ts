@@ -9,6 +9,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { beforeProcessExit } from '../shutdown';
 
 export function startTracing(serviceName: string, options: { kafkaConsumer?: boolean } = {}): void {
   if (process.env.OTEL_SDK_DISABLED === 'true') return;
@@ -36,6 +37,9 @@ export function startTracing(serviceName: string, options: { kafkaConsumer?: boo
     ...(exporting ? {} : { spanProcessors: [new NoopSpanProcessor()] }),
   });
   sdk.start();
-  const stop = () => void sdk.shutdown().catch(() => undefined);
-  process.once('beforeExit', stop);
+  // Shutting the SDK down flushes the spans still buffered: those of the last calls before a SIGTERM.
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= sdk.shutdown().catch(() => undefined));
+  beforeProcessExit(stop);
+  process.once('beforeExit', () => void stop());
 }
