@@ -23,7 +23,13 @@ beforeAll(async () => {
   databaseName = new URL(databaseUrl).pathname.slice(1);
   producer = await connectProducer(testKafka(broker.brokers));
   service = await startTestNotifications(
-    { NOTIFICATIONS_DATABASE_URL: databaseUrl, KAFKA_BROKERS: broker.brokers.join(','), ORDER_STATUS_TOPIC: topic },
+    // A short statement timeout, so that a statement stuck behind a lock fails (and is retried) within the test.
+    {
+      NOTIFICATIONS_DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: broker.brokers.join(','),
+      ORDER_STATUS_TOPIC: topic,
+      DB_STATEMENT_TIMEOUT: '1s',
+    },
     { onFatal: (err) => fatal.push(err) },
   );
   deadLetters = await collectTopic(broker.brokers, `${topic}.dlq`);
@@ -99,6 +105,34 @@ describe('a message that cannot be read or stored', () => {
     }
     const recorded = await eventually(
       'the event recorded after the outage',
+      () => service.listAll(userId, 10),
+      (all) => all.length > 0,
+      60_000,
+    );
+    expect(recorded.map((n) => n.eventId)).toEqual([event.eventId]);
+    expect(deadLetters.messages.length).toBe(deadBefore);
+    expect(fatal).toEqual([]);
+  }, 90_000);
+
+  it('is retried, not dead-lettered, while its statements time out behind a lock, and recorded once the lock is gone', async () => {
+    const userId = uniqueUserId();
+    const event = statusEvent({ orderId: 9_300, userId, status: 'PAYED', version: 1 });
+    const locker = new Client({ connectionString: inject('postgresAdminUrl').replace(/\/[^/]*$/, `/${databaseName}`) });
+    await locker.connect();
+    const deadBefore = deadLetters.messages.length;
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE order_versions IN ACCESS EXCLUSIVE MODE');
+      await producer.send({ topic, messages: [messageOf(event)] });
+      // Several statement timeouts (57014) long.
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      expect(await service.listAll(userId, 10)).toEqual([]);
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+    const recorded = await eventually(
+      'the event recorded after the lock',
       () => service.listAll(userId, 10),
       (all) => all.length > 0,
       60_000,
