@@ -171,7 +171,7 @@ describe('Checkout purchase', () => {
     const details = readStatusDetails(err);
     expect(details).toContainEqual({
       kind: 'ErrorInfo',
-      value: { reason: 'INSUFFICIENT_STOCK', domain: 'loms.v1', metadata: { order_id: expect.any(String) } },
+      value: { reason: 'INSUFFICIENT_STOCK', domain: 'loms.v1', metadata: { order_id: expect.any(String), violations_total: '1' } },
     });
     expect(details).toContainEqual({
       kind: 'PreconditionFailure',
