@@ -1,0 +1,148 @@
+// What docs/api.md promises a caller of each method, as checks on one call's outcome: the status codes the
+// method documents (never UNKNOWN, INTERNAL only for a bug), INVALID_ARGUMENT naming the fields as the proto
+// does, and the input bounds of "Input bounds" enforced before anything else.
+import * as grpc from '@grpc/grpc-js';
+import type fc from 'fast-check';
+import { expect } from 'vitest';
+import type { Outcome } from './rawClient';
+import type { MessageSchema, MessageValue } from './requestSchema';
+
+export interface FuzzedMethod {
+  /** `/package.Service/Method` */
+  path: string;
+  schema: MessageSchema;
+  /** The generated decoder the server uses: tells bytes it can read from bytes it cannot. */
+  decode(bytes: Uint8Array): unknown;
+  /** Every code docs/api.md documents for this method and the credentials of the run. */
+  allowed: readonly grpc.status[];
+  request: fc.Arbitrary<MessageValue>;
+  /** Which fields the documented input bounds say are out of bounds. */
+  bounds: Bounds;
+}
+
+export type Bound =
+  | { kind: 'positive' }
+  | { kind: 'between'; min: number; max: number }
+  | { kind: 'maxLength'; max: number }
+  | { kind: 'orderItems'; maxCount: number; maxDistinctSkus: number };
+
+export type Bounds = Record<string, Bound>;
+
+/** Codes every method of a service with a database may answer, whatever the input (api.md, "Errors"). */
+export const anyCallCodes = [
+  grpc.status.OK,
+  grpc.status.INVALID_ARGUMENT,
+  grpc.status.RESOURCE_EXHAUSTED,
+  grpc.status.UNAVAILABLE,
+  grpc.status.DEADLINE_EXCEEDED,
+] as const;
+
+const codeName = (code: grpc.status) => grpc.status[code] ?? String(code);
+
+export function badRequestFields(outcome: Outcome): string[] {
+  return outcome.details.flatMap((d) => (d.kind === 'BadRequest' ? d.value.fieldViolations.map((v) => v.field) : []));
+}
+
+/** `user_id`, `items`, `items[3].count`: a field path of the request's schema. */
+export function isFieldOf(schema: MessageSchema, path: string): boolean {
+  const [head, ...rest] = path.split('.');
+  const match = /^([a-z_]+)(?:\[(\d+)\])?$/.exec(head ?? '');
+  const field = schema.find((f) => f.name === match?.[1]);
+  if (!match || !field || (match[2] !== undefined && !field.repeated)) return false;
+  if (rest.length === 0) return true;
+  return typeof field.type !== 'string' && match[2] !== undefined && isFieldOf(field.type, rest.join('.'));
+}
+
+/** A short, readable form of a request for failure messages (long strings and lists abbreviated). */
+export function describeRequest(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v}n`;
+    if (typeof v === 'string' && v.length > 80) return `${JSON.stringify(v.slice(0, 40))}… (${v.length} UTF-16 units)`;
+    if (v instanceof Uint8Array) return `bytes ${Buffer.from(v).toString('hex').slice(0, 80)} (${v.length})`;
+    if (Array.isArray(v) && v.length > 6) return [...v.slice(0, 3), `… ${v.length} items`];
+    return v;
+  });
+}
+
+/** The call ended with a code the method documents and never hung; an INVALID_ARGUMENT names its fields. */
+export function expectDocumentedOutcome(method: FuzzedMethod, outcome: Outcome, request: string): void {
+  const where = `${method.path} ${request} → ${codeName(outcome.code)} ${JSON.stringify(outcome.message.slice(0, 300))}`;
+  expect(outcome.hung, `no answer within the client's deadline: ${where}`).toBe(false);
+  expect(method.allowed.map(codeName), `the code is one that docs/api.md documents for ${method.path}: ${where}`).toContain(
+    codeName(outcome.code),
+  );
+  if (outcome.code !== grpc.status.INVALID_ARGUMENT) return;
+  const fields = badRequestFields(outcome);
+  expect(fields.length, `INVALID_ARGUMENT carries a BadRequest field violation: ${where}`).toBeGreaterThan(0);
+  for (const field of fields) expect(isFieldOf(method.schema, field), `"${field}" is a field of the request: ${where}`).toBe(true);
+  for (const field of new Set(fields)) expect(outcome.message, `the status message names ${field}: ${where}`).toContain(field);
+}
+
+/** Besides the documented code: every field out of its documented bound is reported, as INVALID_ARGUMENT. */
+export function expectBoundsEnforced(method: FuzzedMethod, value: MessageValue, outcome: Outcome, request: string): void {
+  const expected = boundViolations(method.schema, method.bounds, value);
+  if (expected.length === 0) return;
+  const where = `${method.path} ${request} → ${codeName(outcome.code)} ${JSON.stringify(outcome.message.slice(0, 300))}`;
+  expect(codeName(outcome.code), `out of bounds (${expected.join(', ')}): ${where}`).toBe('INVALID_ARGUMENT');
+  expect(badRequestFields(outcome), `every out-of-bounds field is named: ${where}`).toEqual(expect.arrayContaining(expected));
+}
+
+/** The server reads a uint32 as the low 32 bits of the varint, an int32 as their signed value. */
+export const asUint32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
+export const asInt32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+/** The string the server decodes (invalid UTF-8 becomes U+FFFD, as protobuf-es decodes it). */
+export const asText = (v: string | Uint8Array): string => new TextDecoder().decode(typeof v === 'string' ? new TextEncoder().encode(v) : v);
+
+/** The number the server reads from an integer field (an absent field reads as 0). */
+function wireNumber(schema: MessageSchema, field: string, v: unknown): number {
+  if (v !== undefined && typeof v !== 'bigint') throw new Error(`${field} is not an integer in the fuzzed request`);
+  const type = schema.find((f) => f.name === field)?.type;
+  const value = v ?? 0n;
+  if (type === 'uint32') return asUint32(value);
+  if (type === 'int32') return asInt32(value);
+  return Number(value);
+}
+
+export function boundViolations(schema: MessageSchema, bounds: Bounds, value: MessageValue): string[] {
+  const found: string[] = [];
+  for (const [field, bound] of Object.entries(bounds)) {
+    const v = value[field];
+    switch (bound.kind) {
+      case 'positive':
+        if (wireNumber(schema, field, v) <= 0) found.push(field);
+        break;
+      case 'between': {
+        const n = wireNumber(schema, field, v);
+        if (n < bound.min || n > bound.max) found.push(field);
+        break;
+      }
+      case 'maxLength':
+        if (asText((v as string | Uint8Array | undefined) ?? '').length > bound.max) found.push(field);
+        break;
+      case 'orderItems':
+        found.push(...orderItemViolations(field, (v as MessageValue[] | undefined) ?? [], bound));
+        break;
+    }
+  }
+  return found;
+}
+
+function orderItemViolations(field: string, items: MessageValue[], bound: { maxCount: number; maxDistinctSkus: number }): string[] {
+  const found: string[] = [];
+  if (items.length === 0) found.push(field);
+  const merged = new Map<number, number>();
+  let eachInBounds = true;
+  items.forEach((item, i) => {
+    const sku = asUint32((item.sku as bigint | undefined) ?? 0n);
+    const count = asUint32((item.count as bigint | undefined) ?? 0n);
+    if (sku <= 0) found.push(`${field}[${i}].sku`);
+    if (count < 1 || count > bound.maxCount) {
+      found.push(`${field}[${i}].count`);
+      eachInBounds = false;
+    }
+    merged.set(sku, (merged.get(sku) ?? 0) + count);
+  });
+  if (merged.size > bound.maxDistinctSkus) found.push(field);
+  if (eachInBounds && [...merged.values()].some((c) => c > bound.maxCount)) found.push(field);
+  return [...new Set(found)];
+}
