@@ -61,7 +61,8 @@ function dependencyStatus(err: unknown): StatusError | undefined {
   const code = (err as { code?: unknown }).code;
   if (code === '57014') return statusError(grpc.status.DEADLINE_EXCEEDED, 'database statement timed out');
   if (typeof code === 'string' && unavailableCodes.has(code)) return statusError(grpc.status.UNAVAILABLE, 'database unavailable');
-  if (/timeout exceeded when trying to connect|Connection terminated/i.test(err.message))
+  // node-pg's own words for a connection that is gone (a client used again after its connection failed is "not queryable").
+  if (/timeout exceeded when trying to connect|Connection terminated|not queryable/i.test(err.message))
     return statusError(grpc.status.UNAVAILABLE, 'database unavailable');
   return undefined;
 }
