@@ -2,14 +2,14 @@
 // values, malformed protobuf bytes and fuzzed shopper tokens; every answer must be one docs/api.md
 // documents, and Checkout stays SERVING.
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
-import type { checkout } from '@shop/proto';
 import { certsDir, shopperCredentials } from '@shop/testkit/src/credentials';
 import { startTestCheckout, startTestLoms, startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
 import { signedSamples, type SignedSamples } from './support/authorizationValues';
 import { checkoutMethods } from './support/checkoutMethods';
-import { describeRequest, expectDocumentedOutcome } from './support/contract';
+import { badRequestFields, describeRequest, expectDocumentedOutcome } from './support/contract';
 import {
   eventuallyServing,
   expectPastTheBounds,
@@ -22,20 +22,11 @@ import {
   unreadableBytes,
   type CodeTally,
   type FuzzTarget,
-  type OpenBug,
 } from './support/fuzzProperties';
 import { encodeRequest } from './support/requestSchema';
 import { shopperAuthorization } from './support/shopperAuthProperty';
 
 const purchase = '/checkout.v1.CheckoutService/Purchase';
-
-// Open bugs this fuzz found. The properties leave these requests out; each has an it.fails below that
-// starts failing once the bug is fixed: then delete its line here and turn its it.fails into it.
-const openBug: OpenBug = (path, request) => {
-  if (path === purchase && (request as checkout.PurchaseRequest).idempotencyKey.includes('\u0000'))
-    return 'NUL in idempotency_key → INTERNAL';
-  return undefined;
-};
 
 const stops: Array<() => unknown> = [];
 let shopper: FuzzTarget;
@@ -57,13 +48,12 @@ beforeAll(async () => {
     () => started.client.close(),
   );
   const address = `localhost:${started.handle.grpcPort}`;
-  shopper = fuzzTarget(address, shopperCredentials(), 'checkout.v1.CheckoutService', checkoutMethods(), openBug);
+  shopper = fuzzTarget(address, shopperCredentials(), 'checkout.v1.CheckoutService', checkoutMethods());
   anonymous = fuzzTarget(
     address,
     clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }),
     'checkout.v1.CheckoutService',
     checkoutMethods(),
-    openBug,
   );
   stops.push(
     () => shopper.client.close(),
@@ -101,22 +91,25 @@ describe('CheckoutService under a gRPC fuzz (admin shopper token)', () => {
   }, 60_000);
 });
 
-describe('CheckoutService: open bugs the fuzz found (each it.fails until fixed)', () => {
-  // Bug: grpc-js answers INTERNAL "Error deserializing request" when the generated decoder throws.
-  it.fails('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
+describe('CheckoutService: input past what the decoder, a JavaScript number or PostgreSQL holds', () => {
+  // grpc-js would answer INTERNAL for a deserializer that throws: bytes it cannot read are the caller's error.
+  it('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
     await unreadableBytes(shopper, 50);
   });
 
-  // Bug: ts-proto's longToNumber throws inside the deserializer for |user_id| > 2^53 - 1 → INTERNAL.
-  it.fails('refuses user ids beyond 2^53 with INVALID_ARGUMENT naming user_id', async () => {
+  // The generated decoder throws for |user_id| > 2^53 - 1, before any handler.
+  it('refuses user ids beyond 2^53 with INVALID_ARGUMENT naming user_id', async () => {
     await idsBeyondSafeIntegers(shopper, 50);
   });
 
-  // Bug: the key reaches PostgreSQL (the purchases lookup, step 1), which refuses NUL in text → INTERNAL.
-  it.fails('answers Purchase with a NUL in idempotency_key with a documented code', async () => {
+  // PostgreSQL text cannot hold NUL: the key must be refused before the purchases lookup (step 1) reads it.
+  it('refuses Purchase with a NUL in idempotency_key with INVALID_ARGUMENT naming idempotency_key', async () => {
     const method = shopper.methods.find((m) => m.path === purchase);
     if (!method) throw new Error(purchase);
     const value = { user_id: 2n, idempotency_key: '\u0000' };
-    expectDocumentedOutcome(method, await shopper.client.call(purchase, encodeRequest(method.schema, value)), describeRequest(value));
+    const outcome = await shopper.client.call(purchase, encodeRequest(method.schema, value));
+    expectDocumentedOutcome(method, outcome, describeRequest(value));
+    expect(grpc.status[outcome.code]).toBe('INVALID_ARGUMENT');
+    expect(badRequestFields(outcome)).toEqual(['idempotency_key']);
   });
 });

@@ -5,13 +5,12 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
-import type { notifications } from '@shop/proto';
 import { certsDir, shopperCredentials } from '@shop/testkit/src/credentials';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
 import { startTestNotifications, type TestNotifications } from '../../services/notifications/test/integration/testService';
 import { signedSamples, type SignedSamples } from './support/authorizationValues';
-import { describeRequest, expectDocumentedOutcome } from './support/contract';
+import { badRequestFields, describeRequest, expectDocumentedOutcome } from './support/contract';
 import {
   eventuallyServing,
   expectPastTheBounds,
@@ -24,28 +23,12 @@ import {
   unreadableBytes,
   type CodeTally,
   type FuzzTarget,
-  type OpenBug,
 } from './support/fuzzProperties';
 import { notificationsMethods } from './support/notificationsMethods';
 import { encodeRequest } from './support/requestSchema';
 import { shopperAuthorization } from './support/shopperAuthProperty';
 
 const listNotifications = '/notifications.v1.NotificationsService/ListNotifications';
-/** The largest time a JavaScript Date holds: ±8.64e15 ms around 1970. */
-const maxDateMs = 8.64e15;
-
-// Open bugs this fuzz found. The properties leave these requests out; each has an it.fails below that
-// starts failing once the bug is fixed: then delete its line here and turn its it.fails into it.
-const openBug: OpenBug = (_path, request) => {
-  const token = (request as notifications.ListNotificationsRequest).pageToken;
-  try {
-    const body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { t?: unknown } | null;
-    if (typeof body?.t === 'number' && Math.abs(body.t) > maxDateMs) return 'page token time beyond Date → INTERNAL';
-  } catch {
-    // not JSON: no open bug
-  }
-  return undefined;
-};
 
 let broker: KafkaBroker;
 let service: TestNotifications;
@@ -62,8 +45,8 @@ beforeAll(async () => {
   });
   const address = `localhost:${service.grpcPort}`;
   const name = 'notifications.v1.NotificationsService';
-  shopper = fuzzTarget(address, shopperCredentials(), name, notificationsMethods(), openBug);
-  anonymous = fuzzTarget(address, clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }), name, notificationsMethods(), openBug);
+  shopper = fuzzTarget(address, shopperCredentials(), name, notificationsMethods());
+  anonymous = fuzzTarget(address, clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }), name, notificationsMethods());
   signed = await signedSamples([1, 2, 3]);
   await eventuallyServing(shopper);
 });
@@ -99,20 +82,19 @@ describe('NotificationsService under a gRPC fuzz (admin shopper token)', () => {
   }, 60_000);
 });
 
-describe('NotificationsService: open bugs the fuzz found (each it.fails until fixed)', () => {
-  // Bug: grpc-js answers INTERNAL "Error deserializing request" when the generated decoder throws.
-  it.fails('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
+describe('NotificationsService: input past what the decoder, a JavaScript number or a Date holds', () => {
+  // grpc-js would answer INTERNAL for a deserializer that throws: bytes it cannot read are the caller's error.
+  it('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
     await unreadableBytes(shopper, 50);
   });
 
-  // Bug: ts-proto's longToNumber throws inside the deserializer for |user_id| > 2^53 - 1 → INTERNAL.
-  it.fails('refuses user ids beyond 2^53 with INVALID_ARGUMENT naming user_id', async () => {
+  // The generated decoder throws for |user_id| > 2^53 - 1, before any handler.
+  it('refuses user ids beyond 2^53 with INVALID_ARGUMENT naming user_id', async () => {
     await idsBeyondSafeIntegers(shopper, 50);
   });
 
-  // Bug: decodePageToken accepts any safe integer as the time, new Date(8640000000000001) is an Invalid
-  // Date, and PostgreSQL refuses it → INTERNAL. A token the server never issued is INVALID_ARGUMENT.
-  it.fails('refuses a page token whose time is beyond what a Date holds with INVALID_ARGUMENT on page_token', async () => {
+  // A safe integer past 8.64e15 ms makes an Invalid Date, which PostgreSQL refuses: the token must be refused first.
+  it('refuses a page token whose time is beyond what a Date holds with INVALID_ARGUMENT on page_token', async () => {
     const method = shopper.methods[0];
     if (!method) throw new Error(listNotifications);
     const token = Buffer.from('{"u":1,"t":8640000000000001,"s":0}').toString('base64url');
@@ -120,5 +102,6 @@ describe('NotificationsService: open bugs the fuzz found (each it.fails until fi
     const outcome = await shopper.client.call(listNotifications, encodeRequest(method.schema, value));
     expectDocumentedOutcome(method, outcome, describeRequest(value));
     expect(grpc.status[outcome.code]).toBe('INVALID_ARGUMENT');
+    expect(badRequestFields(outcome)).toEqual(['page_token']);
   });
 });

@@ -60,6 +60,6 @@ export const checkoutMethods = (): FuzzedMethod[] => [
       user_id: safeInt64(),
       idempotency_key: fc.oneof({ weight: 4, arbitrary: hostileText() }, { weight: 1, arbitrary: nonUtf8Bytes() }),
     }),
-    bounds: { user_id: { kind: 'positive' }, idempotency_key: { kind: 'maxLength', max: 128 } },
+    bounds: { user_id: { kind: 'positive' }, idempotency_key: { kind: 'text', max: 128 } },
   },
 ];

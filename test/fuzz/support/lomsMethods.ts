@@ -65,7 +65,7 @@ export const lomsMethods = (): FuzzedMethod[] => [
     bounds: {
       user_id: { kind: 'positive' },
       items: { kind: 'orderItems', maxCount: 10_000, maxDistinctSkus: 100 },
-      idempotency_key: { kind: 'maxLength', max: 128 },
+      idempotency_key: { kind: 'text', max: 128 },
     },
   },
   orderIdMethod('GetOrder', (b) => loms.GetOrderRequest.decode(b), [NOT_FOUND]),

@@ -15,6 +15,8 @@ import { principalOf } from '../auth/principal';
 import type { Logger } from '../logger';
 import { admissionTicketOf, createAdmission } from './admission';
 import { runInCallScope } from './callScope';
+import { InvalidArgumentError, invalidArgumentStatus } from './invalidArgument';
+import { isUndecodable, tolerantDecoding } from './requestDecoding';
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `loms.v1.LomsService`. */
@@ -72,7 +74,7 @@ export async function startGrpcServer(options: {
   const names = options.services.map((s) => s.name);
   const health = new HealthImplementation(Object.fromEntries(['', ...names].map((n) => [n, 'NOT_SERVING' as const])));
   const inFlight = { calls: 0 };
-  for (const s of options.services) server.addService(s.definition, instrumented(s, inFlight, observe));
+  for (const s of options.services) server.addService(tolerantDecoding(s.definition), instrumented(s, inFlight, observe));
   health.addToServer(server);
   reflectionFor([...names, 'grpc.health.v1.Health']).addToServer(server);
 
@@ -105,7 +107,8 @@ export async function startGrpcServer(options: {
 /**
  * Wraps every unary handler: RED metrics per method and caller, the caller on the call's span, a count
  * of calls in progress so that shutdown knows when they have finished, the call's admission place held
- * until the handler is done, and the call's scope (its deadline and cancellation) around the handler.
+ * until the handler is done, the call's scope (its deadline and cancellation) around the handler, and
+ * INVALID_ARGUMENT for a request whose bytes could not be decoded.
  */
 function instrumented(
   service: ServiceRegistration,
@@ -137,6 +140,10 @@ function instrumented(
         );
         callback(...args);
       };
+      if (isUndecodable(call.request)) {
+        respond(invalidArgumentStatus(new InvalidArgumentError([call.request.violation])));
+        return;
+      }
       try {
         runInCallScope(call, () => (handler as grpc.handleUnaryCall<unknown, unknown>)(call, respond));
       } catch (err) {

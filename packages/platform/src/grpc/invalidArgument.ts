@@ -7,10 +7,18 @@ export interface FieldViolation {
   description: string;
 }
 
+/**
+ * At most this many violations are reported: a status's details travel in HTTP/2 trailers, which clients
+ * (and Node's own HTTP/2, past 64 KiB) refuse when they grow large, so 1,000 bad items must not list 1,000.
+ */
+export const maxReportedViolations = 20;
+
 export class InvalidArgumentError extends Error {
   readonly code = 'INVALID_ARGUMENT';
   constructor(readonly violations: FieldViolation[]) {
-    super(violations.map((v) => `${v.field}: ${v.description}`).join('; '));
+    const shown = violations.slice(0, maxReportedViolations).map((v) => `${v.field}: ${v.description}`);
+    const more = violations.length - shown.length;
+    super(shown.join('; ') + (more > 0 ? `; and ${more} more` : ''));
     this.name = 'InvalidArgumentError';
   }
 }
@@ -32,8 +40,10 @@ export class RequestChecks {
     return value >= min && value <= max ? this : this.fail(field, `must be between ${min} and ${max}`);
   }
 
-  maxLength(field: string, value: string, max: number): this {
-    return value.length <= max ? this : this.fail(field, `must be at most ${max} characters`);
+  /** At most `max` characters (UTF-16 code units), and no NUL, which PostgreSQL text cannot hold. */
+  text(field: string, value: string, max: number): this {
+    if (value.length > max) return this.fail(field, `must be at most ${max} characters`);
+    return value.includes('\u0000') ? this.fail(field, 'must not contain NUL (U+0000)') : this;
   }
 
   throwIfAny(): void {
@@ -42,7 +52,8 @@ export class RequestChecks {
 }
 
 export function invalidArgumentStatus(err: InvalidArgumentError): StatusError {
+  const reported = err.violations.slice(0, maxReportedViolations);
   return statusError(grpc.status.INVALID_ARGUMENT, err.message, [
-    { kind: 'BadRequest', value: { fieldViolations: err.violations.map((v) => ({ ...v, reason: '', localizedMessage: undefined })) } },
+    { kind: 'BadRequest', value: { fieldViolations: reported.map((v) => ({ ...v, reason: '', localizedMessage: undefined })) } },
   ]);
 }

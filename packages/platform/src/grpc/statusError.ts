@@ -15,7 +15,11 @@ export interface StatusError extends Error {
   metadata: grpc.Metadata;
 }
 
-export function statusError(code: grpc.status, message: string, details: Detail[] = []): StatusError {
+/** A status message travels in a trailer: past a few KiB clients refuse it, so no message is longer than this. */
+export const maxStatusMessageLength = 2_000;
+
+export function statusError(code: grpc.status, fullMessage: string, details: Detail[] = []): StatusError {
+  const message = fullMessage.length <= maxStatusMessageLength ? fullMessage : `${fullMessage.slice(0, maxStatusMessageLength - 1)}…`;
   const metadata = new grpc.Metadata();
   if (details.length > 0) {
     const status = rpcStatus.Status.encode({ code, message, details: details.map(packDetail) }).finish();

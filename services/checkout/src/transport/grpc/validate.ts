@@ -20,6 +20,6 @@ export function validateUserOnly(request: checkout.ListCartRequest | checkout.Cl
 export function validatePurchase(request: checkout.PurchaseRequest): void {
   new RequestChecks()
     .positive('user_id', request.userId)
-    .maxLength('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength)
+    .text('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength)
     .throwIfAny();
 }

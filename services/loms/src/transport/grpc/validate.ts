@@ -19,7 +19,7 @@ export function checkCreateOrder(request: loms.CreateOrderRequest): void {
     if (item.count > maxCount && request.items.every((i) => i.count <= maxCount))
       checks.fail('items', `sku ${item.sku}: merged count ${item.count} must be at most ${maxCount}`);
   }
-  checks.maxLength('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength);
+  checks.text('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength);
   checks.throwIfAny();
 }
 

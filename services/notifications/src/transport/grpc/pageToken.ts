@@ -22,9 +22,12 @@ export function decodePageToken(userId: number, token: string): PageCursor | und
   }
   if (typeof body !== 'object' || body === null) return undefined;
   const { u, t, s } = body as Partial<Record<keyof TokenBody, unknown>>;
-  if (u !== userId || !isWholeNumber(t) || !isWholeNumber(s)) return undefined;
+  if (u !== userId || !isWholeNumber(t) || t > maxDateMs || !isWholeNumber(s)) return undefined;
   return { createdAt: new Date(t), seq: s };
 }
+
+/** The latest time a JavaScript Date holds. */
+const maxDateMs = 8.64e15;
 
 function isWholeNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
