@@ -20,7 +20,6 @@ import { webhookChannel } from './channels/webhookChannel';
 import type { NotificationsConfig } from './config';
 import { createNotificationsMetrics } from './observability/metrics';
 import { notificationsStore } from './storage/notifications';
-import { orderVersionsStore } from './storage/orderVersions';
 import { listNotificationsHandler } from './transport/grpc/listNotifications';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
@@ -97,14 +96,7 @@ export async function startNotifications(
     fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
     record: (candidate) =>
       recordStatusChange(
-        {
-          db: db.pool,
-          inTransaction: db.inTransaction,
-          notifications: notificationsStore,
-          orderVersions: orderVersionsStore,
-          metrics,
-          onRecorded: () => delivery.wake(),
-        },
+        { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
         candidate,
         new Date(),
       ),

@@ -49,7 +49,7 @@ function setUp(deliver: DeliveryChannel['deliver']) {
 }
 
 const insert = (store: ReturnType<typeof inMemoryNotificationsStore>, n: Notification) =>
-  store.insert({ query: async () => ({ rows: [], rowCount: 0 }) }, n, { superseded: false });
+  store.insert({ query: async () => ({ rows: [], rowCount: 0 }) }, n);
 
 describe('delivering due notifications', () => {
   it('delivers due notifications and marks them delivered, once', async () => {

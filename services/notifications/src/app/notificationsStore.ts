@@ -1,4 +1,4 @@
-// The storage port of the use cases; storage/notifications.ts and storage/orderVersions.ts implement it with SQL.
+// The storage port of the use cases; storage/notifications.ts and storage/numberedInsert.ts implement it with SQL.
 import type { Queryable } from '@shop/platform';
 import type { Notification } from '../domain/notification';
 
@@ -27,12 +27,21 @@ export class RejectedByStorageError extends Error {
   }
 }
 
+/** What became of a numbered event, and the order's latest version before it (0: none recorded). */
+export interface NumberedInsert {
+  stored: 'latest' | 'superseded' | 'duplicate';
+  previousLatest: number;
+}
+
 export interface NotificationsStore {
+  /** Inserts an unnumbered event (version 0) unless a row with the same event id exists; true when it inserted. */
+  insert(db: Queryable, notification: Notification): Promise<boolean>;
   /**
-   * Inserts unless a row with the same event id, or the same order and version (> 0), exists; true when it inserted.
-   * A superseded row is kept for deduplication only: it is neither listed nor delivered.
+   * Inserts a numbered event unless its event id, or its order and version, is recorded, and raises the order's latest
+   * version to it, all under the order's row lock. An event below the order's latest is stored superseded: kept so
+   * that it stays a duplicate, neither listed nor delivered.
    */
-  insert(db: Queryable, notification: Notification, options: { superseded: boolean }): Promise<boolean>;
+  insertNumbered(db: Queryable, notification: Notification): Promise<NumberedInsert>;
   /** Newest first by (createdAt, seq), strictly after `after` when given; superseded rows left out. */
   listByUser(db: Queryable, userId: number, limit: number, after: PageCursor | undefined): Promise<StoredNotification[]>;
   /**
@@ -43,10 +52,4 @@ export interface NotificationsStore {
   markDelivered(db: Queryable, eventId: string, deliveredAt: Date): Promise<void>;
   /** Only while the row is still under the claim that made `deliveryAttempts` what it is. */
   scheduleRetry(db: Queryable, eventId: string, deliveryAttempts: number, nextAttemptAt: Date): Promise<void>;
-}
-
-export interface OrderVersionsStore {
-  /** The highest version recorded for the order (0 if none), locking the order until the transaction ends. */
-  latestForUpdate(tx: Queryable, orderId: number): Promise<number>;
-  setLatest(tx: Queryable, orderId: number, version: number): Promise<void>;
 }

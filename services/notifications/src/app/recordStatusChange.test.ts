@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStatusChangeError, type StatusChangeCandidate } from '../domain/statusChange';
-import { inMemoryNotificationsStore, inMemoryOrderVersions } from '../../test/fakes/inMemoryNotificationsStore';
+import { inMemoryNotificationsStore } from '../../test/fakes/inMemoryNotificationsStore';
 import type { Notification } from '../domain/notification';
 import { recordStatusChange, type RecordStatusChangeDeps } from './recordStatusChange';
 
@@ -22,18 +22,13 @@ const numbered = (version: number, status = 'AWAITING_PAYMENT'): StatusChangeCan
 
 function setUp() {
   const notifications = inMemoryNotificationsStore();
-  const orderVersions = inMemoryOrderVersions();
-  const counts = { recorded: 0, deduplicated: 0, gaps: 0, superseded: 0, transactions: 0 };
+  const orderVersions = { latest: notifications.latest };
+  const counts = { recorded: 0, deduplicated: 0, gaps: 0, superseded: 0 };
   const handedOn: Notification[] = [];
   const db = { query: async () => ({ rows: [], rowCount: 0 }) };
   const deps: RecordStatusChangeDeps = {
     db,
-    inTransaction: async (work) => {
-      counts.transactions++;
-      return work(db);
-    },
     notifications,
-    orderVersions,
     metrics: {
       recorded: () => counts.recorded++,
       deduplicated: () => counts.deduplicated++,
@@ -53,7 +48,7 @@ describe('recordStatusChange', () => {
     expect(await recordStatusChange(deps, event, now)).toBe('recorded');
     expect(notifications.rows.get(event.eventId)).toMatchObject({ message: 'Order 42 is cancelled', createdAt: now, deliveredAt: null });
     expect(handedOn.map((n) => n.eventId)).toEqual([event.eventId]);
-    expect(counts).toMatchObject({ recorded: 1, deduplicated: 0, transactions: 0 });
+    expect(counts).toMatchObject({ recorded: 1, deduplicated: 0 });
   });
 
   it('treats the same event again as a no-op and counts it as deduplicated', async () => {
@@ -86,7 +81,7 @@ describe('recordStatusChange with versions', () => {
     for (const v of [1, 2]) expect(await recordStatusChange(deps, numbered(v), new Date())).toBe('recorded');
     expect(orderVersions.latest.get(42)).toBe(2);
     expect(await listed()).toEqual([2, 1]);
-    expect(counts).toMatchObject({ recorded: 2, gaps: 0, superseded: 0, transactions: 2 });
+    expect(counts).toMatchObject({ recorded: 2, gaps: 0, superseded: 0 });
   });
 
   it('counts a gap once for an event that skips versions, also for a first event after version 1', async () => {

@@ -2,15 +2,13 @@
 // event of its order is already recorded: then it is kept only so that it stays a duplicate, never shown as the latest.
 import type { Queryable } from '@shop/platform';
 import type { Notification } from '../domain/notification';
-import { becomesLatest, placeOf } from '../domain/orderVersion';
+import { placeOf } from '../domain/orderVersion';
 import { notificationOf, validateStatusChange, type StatusChangeCandidate } from '../domain/statusChange';
-import type { NotificationsStore, OrderVersionsStore } from './notificationsStore';
+import type { NotificationsStore } from './notificationsStore';
 
 export interface RecordStatusChangeDeps {
   db: Queryable;
-  inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  notifications: Pick<NotificationsStore, 'insert'>;
-  orderVersions: OrderVersionsStore;
+  notifications: Pick<NotificationsStore, 'insert' | 'insertNumbered'>;
   metrics: {
     recorded(): void;
     deduplicated(): void;
@@ -35,15 +33,7 @@ export async function recordStatusChange(
   now: Date,
 ): Promise<RecordOutcome> {
   const notification = notificationOf(validateStatusChange(candidate), now);
-  const { outcome, afterGap }: { outcome: RecordOutcome; afterGap: boolean } =
-    notification.version === 0
-      ? {
-          outcome: (await deps.notifications.insert(deps.db, notification, { superseded: false })) ? 'recorded' : 'duplicate',
-          afterGap: false,
-        }
-      : await deps.inTransaction((tx) => recordNumbered(deps, tx, notification));
-  // Counted after commit: a transaction that failed is retried and would count twice.
-  if (afterGap) deps.metrics.versionGap();
+  const outcome = notification.version === 0 ? await recordUnnumbered(deps, notification) : await recordNumbered(deps, notification);
   if (outcome === 'duplicate') deps.metrics.deduplicated();
   else if (outcome === 'superseded') deps.metrics.superseded();
   else {
@@ -53,17 +43,15 @@ export async function recordStatusChange(
   return outcome;
 }
 
-async function recordNumbered(
-  deps: RecordStatusChangeDeps,
-  tx: Queryable,
-  notification: Notification,
-): Promise<{ outcome: RecordOutcome; afterGap: boolean }> {
-  // The order stays locked until commit, so two consumers handling its events at once (during a rebalance) cannot interleave.
-  const latest = await deps.orderVersions.latestForUpdate(tx, notification.orderId);
-  const place = placeOf(notification.version, latest);
-  const latestNow = becomesLatest(place);
-  if (!(await deps.notifications.insert(tx, notification, { superseded: !latestNow }))) return { outcome: 'duplicate', afterGap: false };
-  if (!latestNow) return { outcome: 'superseded', afterGap: false };
-  await deps.orderVersions.setLatest(tx, notification.orderId, notification.version);
-  return { outcome: 'recorded', afterGap: place.kind === 'after-gap' };
+async function recordUnnumbered(deps: RecordStatusChangeDeps, notification: Notification): Promise<RecordOutcome> {
+  return (await deps.notifications.insert(deps.db, notification)) ? 'recorded' : 'duplicate';
+}
+
+/** One statement: the order's latest version is compared and raised under its row lock (placeOf's rule, in SQL). */
+async function recordNumbered(deps: RecordStatusChangeDeps, notification: Notification): Promise<RecordOutcome> {
+  const { stored, previousLatest } = await deps.notifications.insertNumbered(deps.db, notification);
+  if (stored === 'duplicate') return 'duplicate';
+  if (stored === 'superseded') return 'superseded';
+  if (placeOf(notification.version, previousLatest).kind === 'after-gap') deps.metrics.versionGap();
+  return 'recorded';
 }

@@ -1,9 +1,10 @@
-// SQL for the notifications table: record once, page a user's history, lease undelivered rows.
+// SQL for the notifications table: record once (numbered events: numberedInsert.ts), page a user's history, lease undelivered rows.
 // The statements of every event are named (prepared once per connection, not parsed and planned per call).
 import type { Queryable } from '@shop/platform';
 import type { NotificationsStore, PageCursor, StoredNotification } from '../app/notificationsStore';
 import type { Notification, NotifiedStatus } from '../domain/notification';
 import { refusingValues } from './databaseRefusal';
+import { insertNumbered } from './numberedInsert';
 
 interface NotificationRow {
   event_id: string;
@@ -22,27 +23,15 @@ interface NotificationRow {
 
 const columns = `event_id, seq, user_id, order_id, status, message, occurred_at, version, traceparent, created_at, delivered_at, delivery_attempts`;
 
-export async function insert(db: Queryable, n: Notification, options: { superseded: boolean }): Promise<boolean> {
-  // No conflict target: a second row with the event id, or with the order and version (> 0), is a duplicate alike.
+/** An unnumbered event (version 0): recorded as it comes, once per event id. */
+export async function insert(db: Queryable, n: Notification): Promise<boolean> {
   const result = await refusingValues(() =>
     db.query({
       name: 'notifications_insert',
-      text: `INSERT INTO notifications
-               (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, version, superseded, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $10 THEN NULL ELSE $8::timestamptz END)
-             ON CONFLICT DO NOTHING`,
-      values: [
-        n.eventId,
-        n.userId,
-        n.orderId,
-        n.status,
-        n.message,
-        n.occurredAt,
-        n.traceparent ?? null,
-        n.createdAt,
-        n.version,
-        options.superseded,
-      ],
+      text: `INSERT INTO notifications (event_id, user_id, order_id, status, message, occurred_at, traceparent, created_at, next_attempt_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+             ON CONFLICT (event_id) DO NOTHING`,
+      values: [n.eventId, n.userId, n.orderId, n.status, n.message, n.occurredAt, n.traceparent ?? null, n.createdAt],
     }),
   );
   return result.rowCount === 1;
@@ -108,7 +97,7 @@ export async function scheduleRetry(db: Queryable, eventId: string, deliveryAtte
   });
 }
 
-export const notificationsStore: NotificationsStore = { insert, listByUser, claimDue, markDelivered, scheduleRetry };
+export const notificationsStore: NotificationsStore = { insert, insertNumbered, listByUser, claimDue, markDelivered, scheduleRetry };
 
 function fromRow(row: NotificationRow): StoredNotification {
   return {

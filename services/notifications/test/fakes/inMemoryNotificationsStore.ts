@@ -1,25 +1,41 @@
 // The notifications and order_versions tables in memory, with the same ordering, dedup and lease rules as storage/.
-import type { NotificationsStore, OrderVersionsStore, StoredNotification } from '../../src/app/notificationsStore';
+import type { NotificationsStore, StoredNotification } from '../../src/app/notificationsStore';
+import type { Notification } from '../../src/domain/notification';
+import { becomesLatest, placeOf } from '../../src/domain/orderVersion';
 
 export type InMemoryRow = StoredNotification & { nextAttemptAt: Date | null; superseded: boolean };
 
 export interface InMemoryNotificationsStore extends NotificationsStore {
   rows: Map<string, InMemoryRow>;
+  /** order_versions: the highest version recorded per order. */
+  latest: Map<number, number>;
 }
 
 export function inMemoryNotificationsStore(): InMemoryNotificationsStore {
   const rows = new Map<string, InMemoryRow>();
+  const latest = new Map<number, number>();
   let seq = 0;
+  const add = (n: Notification, superseded: boolean) =>
+    rows.set(n.eventId, { ...n, seq: ++seq, deliveryAttempts: 0, nextAttemptAt: superseded ? null : n.createdAt, superseded });
   const newestFirst = (a: StoredNotification, b: StoredNotification) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq;
   const hasOlderUndelivered = (r: InMemoryRow) =>
     [...rows.values()].some((o) => o.orderId === r.orderId && o.seq < r.seq && o.deliveredAt === null && !o.superseded);
   return {
     rows,
-    insert: async (_db, n, { superseded }) => {
-      const sameVersion = n.version > 0 && [...rows.values()].some((r) => r.orderId === n.orderId && r.version === n.version);
-      if (rows.has(n.eventId) || sameVersion) return false;
-      rows.set(n.eventId, { ...n, seq: ++seq, deliveryAttempts: 0, nextAttemptAt: superseded ? null : n.createdAt, superseded });
+    latest,
+    insert: async (_db, n) => {
+      if (rows.has(n.eventId)) return false;
+      add(n, false);
       return true;
+    },
+    insertNumbered: async (_db, n) => {
+      const previousLatest = latest.get(n.orderId) ?? 0;
+      const sameVersion = [...rows.values()].some((r) => r.orderId === n.orderId && r.version === n.version);
+      if (rows.has(n.eventId) || sameVersion) return { stored: 'duplicate', previousLatest };
+      const isLatest = becomesLatest(placeOf(n.version, previousLatest));
+      add(n, !isLatest);
+      if (isLatest) latest.set(n.orderId, n.version);
+      return { stored: isLatest ? 'latest' : 'superseded', previousLatest };
     },
     listByUser: async (_db, userId, limit, after) =>
       [...rows.values()]
@@ -46,14 +62,5 @@ export function inMemoryNotificationsStore(): InMemoryNotificationsStore {
       const row = rows.get(eventId);
       if (row && row.deliveredAt === null && row.deliveryAttempts === attempts) row.nextAttemptAt = at;
     },
-  };
-}
-
-export function inMemoryOrderVersions(): OrderVersionsStore & { latest: Map<number, number> } {
-  const latest = new Map<number, number>();
-  return {
-    latest,
-    latestForUpdate: async (_tx, orderId) => latest.get(orderId) ?? 0,
-    setLatest: async (_tx, orderId, version) => void latest.set(orderId, version),
   };
 }

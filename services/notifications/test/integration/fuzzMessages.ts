@@ -182,15 +182,13 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc
     .constantFrom(...required)
     .map((field): Mutation => ({ name: `${field} null`, reason: new RegExp(`^${snake(field)}: must be`), apply: setField(field, null) })),
-  fc
-    .constantFrom(...Object.keys(wrongTypes))
-    .chain((field) =>
-      (wrongTypes[field] as fc.Arbitrary<unknown>).map((value): Mutation => ({
-        name: `${field} of a wrong type`,
-        reason: new RegExp(`^${snake(field)}: must be`),
-        apply: setField(field, value),
-      })),
-    ),
+  fc.constantFrom(...Object.keys(wrongTypes)).chain((field) =>
+    (wrongTypes[field] as fc.Arbitrary<unknown>).map((value): Mutation => ({
+      name: `${field} of a wrong type`,
+      reason: new RegExp(`^${snake(field)}: must be`),
+      apply: setField(field, value),
+    })),
+  ),
   fc
     .constantFrom(...badNumbers)
     .chain(({ field, values, reason }) =>
@@ -216,13 +214,11 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     rejectedByDatabase: true,
     apply: asIs((_json, headers) => void (headers.traceparent = '00-0af7651916cd43dd\u00008448eb211c80319c-b7ad6b7169203331-01')),
   }),
-  fc
-    .integer({ min: 1_000, max: 64_000 })
-    .map((size): Mutation => ({
-      name: 'long event_id',
-      reason: /^event_id: must be a UUID/,
-      apply: setField('eventId', 'x'.repeat(size)),
-    })),
+  fc.integer({ min: 1_000, max: 64_000 }).map((size): Mutation => ({
+    name: 'long event_id',
+    reason: /^event_id: must be a UUID/,
+    apply: setField('eventId', 'x'.repeat(size)),
+  })),
   fc.constant<Mutation>({
     name: 'both spellings',
     reason: /^order_id: given twice/,
