@@ -449,7 +449,9 @@ export type NotificationsServiceService = typeof NotificationsServiceService;
 export const NotificationsServiceService = {
   /**
    * ListNotifications returns a user's notifications, newest first by the time Notifications
-   * recorded them, one page at a time. A user without notifications gets an empty list.
+   * recorded them, one page at a time. A user without notifications gets an empty list. An event
+   * that arrived after a newer event of its order (a lower version) is not listed, so the first
+   * notification of an order in the list is always its latest status.
    *
    * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
    * server did not issue for this user.
@@ -470,7 +472,9 @@ export const NotificationsServiceService = {
 export interface NotificationsServiceServer extends UntypedServiceImplementation {
   /**
    * ListNotifications returns a user's notifications, newest first by the time Notifications
-   * recorded them, one page at a time. A user without notifications gets an empty list.
+   * recorded them, one page at a time. A user without notifications gets an empty list. An event
+   * that arrived after a newer event of its order (a lower version) is not listed, so the first
+   * notification of an order in the list is always its latest status.
    *
    * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
    * server did not issue for this user.
@@ -481,7 +485,9 @@ export interface NotificationsServiceServer extends UntypedServiceImplementation
 export interface NotificationsServiceClient extends Client {
   /**
    * ListNotifications returns a user's notifications, newest first by the time Notifications
-   * recorded them, one page at a time. A user without notifications gets an empty list.
+   * recorded them, one page at a time. A user without notifications gets an empty list. An event
+   * that arrived after a newer event of its order (a lower version) is not listed, so the first
+   * notification of an order in the list is always its latest status.
    *
    * OK; INVALID_ARGUMENT: user_id not positive, page_size out of 0..1000, or a page_token this
    * server did not issue for this user.
