@@ -51,4 +51,47 @@ describe('the order status consumer', () => {
       await consumer.stop();
     }
   });
+
+  it('handles a message again, without stopping, while the dead-letter topic refuses it', async () => {
+    const logger = createLogger('notifications', 'silent');
+    const kafka = createKafka({ clientId: 'dlq-down-test', brokers: broker.brokers, logger });
+    const fatal: Error[] = [];
+    const attempts: string[] = [];
+    let refusalsLeft = 2;
+    const consumer = startStatusConsumer({
+      kafka,
+      groupId: 'dlq-down-test',
+      topic: 'dlq-down.order-status',
+      sessionTimeoutMs: 6_000,
+      fetchMaxWaitMs: 100,
+      record: async () => 'recorded',
+      deadLetters: {
+        connect: async () => undefined,
+        disconnect: async () => undefined,
+        // As kafkajs' producer fails when it gives up: an error marked not retriable.
+        publish: async (source, reason) => {
+          attempts.push(reason);
+          if (refusalsLeft-- > 0)
+            throw Object.assign(new Error('dead-letter topic unwritable'), { name: 'KafkaJSNonRetriableError', retriable: false });
+        },
+      },
+      onDeadLetter: () => undefined,
+      onFatal: (err) => fatal.push(err),
+      logger,
+    });
+    const producer = await connectProducer(testKafka(broker.brokers));
+    try {
+      await producer.send({ topic: 'dlq-down.order-status', messages: [{ key: '1', value: 'not json' }] });
+      await eventually(
+        'the dead letter written on the third attempt',
+        async () => attempts.length,
+        (n) => n >= 3,
+      );
+      expect(attempts.every((reason) => /not JSON/.test(reason))).toBe(true);
+      expect(fatal).toEqual([]);
+    } finally {
+      await producer.disconnect();
+      await consumer.stop();
+    }
+  });
 });
