@@ -3,31 +3,20 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lomsCredentials } from '@shop/testkit/src/credentials';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
 import { seedStock } from '../../services/loms/src/seed/seedStock';
 import { startLomsTestServer, type LomsTestServer } from '../../services/loms/test/integration/lomsTestServer';
 import { authorizationMetadata, signedSamples, type SignedSamples } from './support/authorizationValues';
-import { badRequestFields, describeRequest, expectBoundsEnforced, expectDocumentedOutcome } from './support/contract';
-import {
-  eventuallyServing,
-  expectPastTheBounds,
-  expectServing,
-  fuzzTarget,
-  hostileFieldValues,
-  idsBeyondSafeIntegers,
-  messageSizeLimit,
-  readableMalformedBytes,
-  unreadableBytes,
-  type CodeTally,
-  type FuzzTarget,
-} from './support/fuzzProperties';
+import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';
+import { expectBoundsEnforced, expectDocumentedOutcome } from './support/contract';
+import { eventuallyServing, expectRefusedNaming, fuzzTarget, hostileFieldValues, type FuzzTarget } from './support/fuzzProperties';
 import { lomsMethods } from './support/lomsMethods';
 import { malformedRequest } from './support/malformedMessages';
 import { rawClient } from './support/rawClient';
-import { encodeRequest, type MessageValue } from './support/requestSchema';
+import { encodeRequest } from './support/requestSchema';
 
 const createOrder = '/loms.v1.LomsService/CreateOrder';
 const listOrders = '/loms.v1.LomsService/ListOrders';
@@ -49,9 +38,7 @@ beforeAll(async () => {
   await eventuallyServing(admin);
 });
 
-afterEach(async () => {
-  if (admin) await expectServing(admin);
-});
+expectServingAfterEach(() => admin);
 
 afterAll(async () => {
   admin?.client.close();
@@ -59,25 +46,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const call = (target: FuzzTarget, path: string, value: MessageValue) => {
-  const method = target.methods.find((m) => m.path === path);
-  if (!method) throw new Error(path);
-  return { method, outcome: target.client.call(path, encodeRequest(method.schema, value)) };
-};
-
 describe('LomsService under a gRPC fuzz (admin certificate)', () => {
-  it('answers hostile values in every field of every method with a documented code and names the out-of-bounds fields (at most 20)', async () => {
-    const tally: CodeTally = new Map();
-    await hostileFieldValues(admin, 1500, { tally });
-    expectPastTheBounds(admin, tally);
-  }, 60_000);
-
-  it('answers request bytes that no encoder writes but the decoder reads with a documented code', async () => {
-    await readableMalformedBytes(admin, 600);
-  }, 60_000);
-
-  it('reads a request of exactly 4 MiB and refuses 4 MiB + 1 byte with RESOURCE_EXHAUSTED', async () => {
-    await messageSizeLimit(admin);
+  itAnswersFuzzedRequests(() => admin, {
+    hostileRuns: 1500,
+    malformedRuns: 600,
+    hostileTitle:
+      'answers hostile values in every field of every method with a documented code and names the out-of-bounds fields (at most 20)',
   });
 
   it('ignores authorization metadata: the certificate decides, whatever the header says', async () => {
@@ -113,35 +87,18 @@ describe('LomsService under a gRPC fuzz (admin certificate)', () => {
 });
 
 describe('LomsService: input past what the decoder, a JavaScript number, PostgreSQL or an HTTP/2 trailer holds', () => {
-  // Truncated varints, wire types 6/7, lengths past the end, groups nested > 100 deep: grpc-js would answer
-  // INTERNAL for a deserializer that throws.
-  it('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
-    await unreadableBytes(admin, 50);
-  });
-
-  // The generated decoder throws for |int64| > 2^53 - 1 (GetOrder{order_id: 9007199254740992}), before any handler.
-  it('refuses ids beyond 2^53 with INVALID_ARGUMENT naming the field', async () => {
-    await idsBeyondSafeIntegers(admin, 50);
-  });
+  itRefusesWhatTheDecoderCannotHold(() => admin, { idsTitle: 'refuses ids beyond 2^53 with INVALID_ARGUMENT naming the field' });
 
   // PostgreSQL text cannot hold NUL (22021): the key must be refused before it reaches the database.
   it('refuses CreateOrder with a NUL in idempotency_key with INVALID_ARGUMENT naming idempotency_key', async () => {
     const value = { user_id: 1n, items: [{ sku: 1001n, count: 1n }], idempotency_key: 'a\u0000b' };
-    const { method, outcome } = call(admin, createOrder, value);
-    const answer = await outcome;
-    expectDocumentedOutcome(method, answer, describeRequest(value));
-    expect(grpc.status[answer.code]).toBe('INVALID_ARGUMENT');
-    expect(badRequestFields(answer)).toEqual(['idempotency_key']);
+    await expectRefusedNaming(admin, createOrder, value, 'idempotency_key');
   });
 
   // Number() rounds 9223372036854775807 up to 2^63, which overflows the query's bigint parameter (22003).
   it('refuses a page token whose order id is beyond the safe integers with INVALID_ARGUMENT on page_token', async () => {
-    const value = { user_id: 2n, page_size: 0n, page_token: Buffer.from('o1:2:9223372036854775807').toString('base64url') };
-    const { method, outcome } = call(admin, listOrders, value);
-    const answer = await outcome;
-    expectDocumentedOutcome(method, answer, describeRequest(value));
-    expect(grpc.status[answer.code]).toBe('INVALID_ARGUMENT');
-    expect(badRequestFields(answer)).toEqual(['page_token']);
+    const token = Buffer.from('o1:2:9223372036854775807').toString('base64url');
+    await expectRefusedNaming(admin, listOrders, { user_id: 2n, page_size: 0n, page_token: token }, 'page_token');
   });
 
   // Listing every violation of 633 or more bad items passes 64 KiB of trailers: the server would never answer,

@@ -4,25 +4,15 @@
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
 import { certsDir } from '@shop/testkit/src/credentials';
 import { startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
 import type { ProductsHandle } from '../../services/products/src/startProducts';
 import { authorizationSamples, metadataOf, signedSamples, type SignedSamples } from './support/authorizationValues';
+import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';
 import { describeRequest } from './support/contract';
-import {
-  eventuallyServing,
-  expectPastTheBounds,
-  expectServing,
-  fuzzTarget,
-  hostileFieldValues,
-  messageSizeLimit,
-  readableMalformedBytes,
-  unreadableBytes,
-  type CodeTally,
-  type FuzzTarget,
-} from './support/fuzzProperties';
+import { eventuallyServing, fuzzTarget, type FuzzTarget } from './support/fuzzProperties';
 import { productMethods } from './support/productMethods';
 import { encodeRequest } from './support/requestSchema';
 
@@ -48,9 +38,7 @@ beforeAll(async () => {
   await eventuallyServing(withToken);
 });
 
-afterEach(async () => {
-  if (withToken) await expectServing(withToken);
-});
+expectServingAfterEach(() => withToken);
 
 afterAll(async () => {
   withToken?.client.close();
@@ -59,19 +47,7 @@ afterAll(async () => {
 });
 
 describe('ProductService under a gRPC fuzz (its access token)', () => {
-  it('answers hostile values in every field of every method with a documented code and names every out-of-bounds field', async () => {
-    const tally: CodeTally = new Map();
-    await hostileFieldValues(withToken, 1500, { tally });
-    expectPastTheBounds(withToken, tally);
-  }, 60_000);
-
-  it('answers request bytes that no encoder writes but the decoder reads with a documented code', async () => {
-    await readableMalformedBytes(withToken, 500);
-  }, 60_000);
-
-  it('reads a request of exactly 4 MiB and refuses 4 MiB + 1 byte with RESOURCE_EXHAUSTED', async () => {
-    await messageSizeLimit(withToken);
-  });
+  itAnswersFuzzedRequests(() => withToken, { hostileRuns: 1500, malformedRuns: 500 });
 
   it('refuses every authorization header but its own token with UNAUTHENTICATED', async () => {
     await fc.assert(
@@ -92,8 +68,5 @@ describe('ProductService under a gRPC fuzz (its access token)', () => {
 });
 
 describe('ProductService: input past what the decoder holds', () => {
-  // grpc-js would answer INTERNAL for a deserializer that throws: bytes it cannot read are the caller's error.
-  it('answers request bytes the decoder cannot read with INVALID_ARGUMENT, never INTERNAL', async () => {
-    await unreadableBytes(withToken, 50);
-  });
+  itRefusesWhatTheDecoderCannotHold(() => withToken);
 });

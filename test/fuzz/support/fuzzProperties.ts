@@ -173,3 +173,12 @@ export function expectPastTheBounds(target: FuzzTarget, tally: CodeTally): void 
     ).not.toEqual([]);
   }
 }
+
+/** One well-formed request a method must refuse before it reaches storage: INVALID_ARGUMENT naming `field` alone. */
+export async function expectRefusedNaming(target: FuzzTarget, path: string, value: MessageValue, field: string): Promise<void> {
+  const method = methodAt(target.methods, path);
+  const outcome = await target.client.call(path, encodeRequest(method.schema, value));
+  expectDocumentedOutcome(method, outcome, describeRequest(value));
+  expect(grpc.status[outcome.code]).toBe('INVALID_ARGUMENT');
+  expect(badRequestFields(outcome)).toEqual([field]);
+}

@@ -4,8 +4,9 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { loms } from '@shop/proto';
 import { anyCallCodes, type FuzzedMethod } from './contract';
-import { hostileCount, hostileInt32, hostilePageToken, hostileText, hostileUint32, nonUtf8Bytes, safeInt64 } from './hostileValues';
+import { hostileCount, hostileText, hostileUint32, nonUtf8Bytes, safeInt64 } from './hostileValues';
 import { schemas, type MessageValue } from './requestSchema';
+import { userPageMethod } from './userPageMethod';
 
 const { FAILED_PRECONDITION, NOT_FOUND } = grpc.status;
 const service = '/loms.v1.LomsService/';
@@ -69,16 +70,7 @@ export const lomsMethods = (): FuzzedMethod[] => [
     },
   },
   orderIdMethod('GetOrder', (b) => loms.GetOrderRequest.decode(b), [NOT_FOUND]),
-  {
-    path: service + 'ListOrders',
-    schema: schemas.userPage,
-    decode: (b) => loms.ListOrdersRequest.decode(b),
-    allowed: anyCallCodes,
-    request: safeInt64().chain((userId) =>
-      fc.record({ user_id: fc.constant(userId), page_size: hostileInt32(), page_token: hostilePageToken(userId) }),
-    ),
-    bounds: { user_id: { kind: 'positive' }, page_size: { kind: 'between', min: 0, max: 1000 } },
-  },
+  userPageMethod(service + 'ListOrders', (b) => loms.ListOrdersRequest.decode(b)),
   orderIdMethod('OrderPayed', (b) => loms.OrderPayedRequest.decode(b), [NOT_FOUND, FAILED_PRECONDITION]),
   orderIdMethod('CancelOrder', (b) => loms.CancelOrderRequest.decode(b), [NOT_FOUND, FAILED_PRECONDITION]),
   {

@@ -3,7 +3,7 @@
 // is PERMISSION_DENIED once the bounds pass; nothing else changes what the method answers.
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { authorizationSamples, metadataOf, type AuthorizationSample, type SignedSamples } from './authorizationValues';
 import { describeRequest, expectBoundsEnforced, expectDocumentedOutcome, type FuzzedMethod } from './contract';
 import type { FuzzTarget } from './fuzzProperties';
@@ -61,4 +61,11 @@ export async function shopperAuthorization(target: FuzzTarget, signed: SignedSam
     }),
     { numRuns },
   );
+}
+
+/** The shopper-token test of a service that demands one, over a target holding no credentials of its own. */
+export function itRefusesTokensItCannotVerify(anonymous: () => FuzzTarget, signed: () => SignedSamples, numRuns: number): void {
+  it('refuses every token it cannot verify with UNAUTHENTICATED first, and a valid one for another user with PERMISSION_DENIED', async () => {
+    await shopperAuthorization(anonymous(), signed(), numRuns);
+  }, 60_000);
 }
