@@ -42,6 +42,13 @@ async function readyz(): Promise<number | string> {
   }
 }
 
+/** GetProduct calls the service has started on (products_calls_total counts them as the handler begins). */
+async function callsCounted(): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${service.adminPort}/metrics`, { signal: AbortSignal.timeout(1_000) })).text();
+  const line = text.split('\n').find((l) => l.startsWith('products_calls_total{method="GetProduct"}'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 describe('a service on SIGTERM', () => {
   it('answers 503 on /readyz while its last call finishes, then exports that call’s spans and exits 0', async () => {
     const client = new product.ProductServiceClient(`localhost:${service.grpcPort}`, clientCredentials({ caFile: `${certsDir()}/ca.crt` }));
@@ -55,7 +62,10 @@ describe('a service on SIGTERM', () => {
       expect(await readyz()).toBe(200);
       expect(await getProduct(1001)).toBe(grpc.status.OK);
       const inFlight = getProduct(1002);
-      await new Promise((r) => setTimeout(r, 300));
+      // SIGTERM only once the server is working on the call (a loaded machine may take its time to deliver it).
+      const deadline = performance.now() + 10_000;
+      while ((await callsCounted()) < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await callsCounted()).toBe(2);
 
       const signalledAt = performance.now();
       service.kill('SIGTERM');
