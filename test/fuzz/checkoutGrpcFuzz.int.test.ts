@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
 import { certsDir, shopperCredentials } from '@shop/testkit/src/credentials';
-import { startTestCheckout, startTestLoms, startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
+import { startCheckoutStack } from '../../services/checkout/test/integration/checkoutStack';
 import { signedSamples, type SignedSamples } from './support/authorizationValues';
 import { checkoutMethods } from './support/checkoutMethods';
 import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';
@@ -20,20 +20,9 @@ let anonymous: FuzzTarget;
 let signed: SignedSamples;
 
 beforeAll(async () => {
-  const products = await startTestProducts({ PRODUCTS_RATE_LIMIT_RPS: '0' });
-  stops.push(() => products.stop());
-  const loms = await startTestLoms();
-  stops.push(() => loms.stop());
-  const started = await startTestCheckout({
-    LOMS_ADDR: `localhost:${loms.port}`,
-    PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
-    PRODUCTS_RATE_LIMIT_RPS: '0',
-  });
-  stops.push(
-    () => started.handle.stop(),
-    () => started.client.close(),
-  );
-  const address = `localhost:${started.handle.grpcPort}`;
+  const stack = await startCheckoutStack();
+  stops.push(() => stack.stop());
+  const address = `localhost:${stack.grpcPort}`;
   shopper = fuzzTarget(address, shopperCredentials(), 'checkout.v1.CheckoutService', checkoutMethods());
   anonymous = fuzzTarget(
     address,

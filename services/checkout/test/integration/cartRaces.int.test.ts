@@ -1,15 +1,7 @@
 // Concurrent calls on one cart against the real stack: key-less Purchases make one order, the SKU limit holds.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  codeOf,
-  lomsClient,
-  startTestCheckout,
-  startTestLoms,
-  startTestProducts,
-  type CheckoutClient,
-  type LomsTestClient,
-} from './checkoutStack';
+import { codeOf, lomsClient, startCheckoutStack, type CheckoutClient, type LomsTestClient } from './checkoutStack';
 
 let client: CheckoutClient;
 let lomsDirect: LomsTestClient;
@@ -17,21 +9,11 @@ const stops: Array<() => unknown> = [];
 let nextUser = 500;
 
 beforeAll(async () => {
-  const products = await startTestProducts({ PRODUCTS_RATE_LIMIT_RPS: '0' });
-  const testLoms = await startTestLoms();
-  const started = await startTestCheckout({
-    LOMS_ADDR: `localhost:${testLoms.port}`,
-    PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
-    PRODUCTS_RATE_LIMIT_RPS: '0',
-    LOMS_TIMEOUT: '10s',
-  });
-  client = started.client;
-  lomsDirect = lomsClient(`localhost:${testLoms.port}`);
+  const stack = await startCheckoutStack({ LOMS_TIMEOUT: '10s' });
+  client = stack.client;
+  lomsDirect = lomsClient(`localhost:${stack.loms.port}`);
   stops.push(
-    () => products.stop(),
-    () => testLoms.stop(),
-    () => started.handle.stop(),
-    () => client.close(),
+    () => stack.stop(),
     () => lomsDirect.close(),
   );
 });

@@ -3,17 +3,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStatusDetails } from '@shop/platform';
 import { loms } from '@shop/proto';
-import {
-  codeOf,
-  errorOf,
-  lomsClient,
-  startTestCheckout,
-  startTestLoms,
-  startTestProducts,
-  type CheckoutClient,
-  type LomsTestClient,
-  type TestLoms,
-} from './checkoutStack';
+import { codeOf, errorOf, lomsClient, startCheckoutStack, type CheckoutClient, type LomsTestClient, type TestLoms } from './checkoutStack';
 
 let testLoms: TestLoms;
 let client: CheckoutClient;
@@ -23,20 +13,12 @@ let nextUser = 1;
 const newUser = () => nextUser++;
 
 beforeAll(async () => {
-  const products = await startTestProducts({ PRODUCTS_RATE_LIMIT_RPS: '0' });
-  testLoms = await startTestLoms();
-  const started = await startTestCheckout({
-    LOMS_ADDR: `localhost:${testLoms.port}`,
-    PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
-    PRODUCTS_RATE_LIMIT_RPS: '0',
-  });
-  client = started.client;
+  const stack = await startCheckoutStack();
+  testLoms = stack.loms;
+  client = stack.client;
   lomsDirect = lomsClient(`localhost:${testLoms.port}`);
   stops.push(
-    () => products.stop(),
-    () => testLoms.stop(),
-    () => started.handle.stop(),
-    () => client.close(),
+    () => stack.stop(),
     () => lomsDirect.close(),
   );
 });

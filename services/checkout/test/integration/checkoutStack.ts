@@ -130,3 +130,35 @@ export const errorOf = (promise: Promise<unknown>): Promise<grpc.ServiceError> =
     },
     (err: grpc.ServiceError) => err,
   );
+
+export interface CheckoutStack {
+  /** A Checkout client with an admin shopper token. */
+  client: CheckoutClient;
+  grpcPort: number;
+  loms: TestLoms;
+  /** Stops Checkout, LOMS and ProductService, in that order. */
+  stop(): Promise<void>;
+}
+
+/** ProductService (no rate limit), a seeded LOMS and Checkout wired to both; `env` adds to Checkout's settings. */
+export async function startCheckoutStack(env: Record<string, string> = {}): Promise<CheckoutStack> {
+  const products = await startTestProducts({ PRODUCTS_RATE_LIMIT_RPS: '0' });
+  const testLoms = await startTestLoms();
+  const started = await startTestCheckout({
+    LOMS_ADDR: `localhost:${testLoms.port}`,
+    PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
+    PRODUCTS_RATE_LIMIT_RPS: '0',
+    ...env,
+  });
+  return {
+    client: started.client,
+    grpcPort: started.handle.grpcPort,
+    loms: testLoms,
+    stop: async () => {
+      started.client.close();
+      await started.handle.stop();
+      await testLoms.stop();
+      await products.stop();
+    },
+  };
+}

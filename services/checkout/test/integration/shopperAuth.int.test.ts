@@ -19,7 +19,7 @@ import {
   tlsOnly,
   user,
 } from '@shop/testkit/src/shopperAuthMatrix';
-import { startTestCheckout, startTestLoms, startTestProducts } from './checkoutStack';
+import { startCheckoutStack } from './checkoutStack';
 
 const service = checkout.CheckoutServiceService;
 type Method = keyof typeof service;
@@ -54,20 +54,9 @@ const call = (method: Method, request: unknown, authorization: string | undefine
 const serviceUnderTest = { name: 'CheckoutService', definitions: service, validRequest, businessOutcomes, client: () => client };
 
 beforeAll(async () => {
-  const products = await startTestProducts({ PRODUCTS_RATE_LIMIT_RPS: '0' });
-  stops.push(() => products.stop());
-  const loms = await startTestLoms();
-  stops.push(() => loms.stop());
-  const started = await startTestCheckout({
-    LOMS_ADDR: `localhost:${loms.port}`,
-    PRODUCTS_ADDR: `localhost:${products.grpcPort}`,
-    PRODUCTS_RATE_LIMIT_RPS: '0',
-  });
-  stops.push(
-    () => started.handle.stop(),
-    () => started.client.close(),
-  );
-  grpcPort = started.handle.grpcPort;
+  const stack = await startCheckoutStack();
+  stops.push(() => stack.stop());
+  grpcPort = stack.grpcPort;
   client = new grpc.Client(`localhost:${grpcPort}`, tlsOnly());
   stops.push(() => client.close());
 });
