@@ -4,7 +4,7 @@
 # development); the one-shot migrate and seed scripts run through tsx.
 
 # Stage 1: dependencies only, so that editing source does not reinstall them.
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 # Every workspace's package.json (npm needs them to link the workspaces); deployments/test checks the list.
 COPY package.json package-lock.json .npmrc ./
@@ -20,7 +20,7 @@ COPY services/products/package.json services/products/
 RUN npm install --no-audit --no-fund && npm cache clean --force
 
 # Stage 2: the runtime image, dependencies plus source, as the unprivileged `node` user.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     LOG_LEVEL=info \
     GRPC_HOST=0.0.0.0

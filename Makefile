@@ -2,8 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_BIN := node_modules/.bin
+# Every target runs on the Node.js of .node-version, fetched once into .tools/ by scripts/pinned-node.sh (whatever
+# node the machine has): it comes first on PATH, so `node`, npm, the tools in node_modules/.bin and the processes
+# tests start all run on it.
+NODE_VERSION := $(shell tr -d '[:space:]' < .node-version)
+PINNED_NODE := .tools/node-v$(NODE_VERSION)/bin/node
+export PATH := $(CURDIR)/.tools/node-v$(NODE_VERSION)/bin:$(PATH)
 
-.PHONY: help install build gen certs token kafka-mock migrate run-services test test-unit lint typecheck bench
+.PHONY: help node install build gen certs token kafka-mock migrate run-services test test-unit lint typecheck bench
 
 help:
 	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
@@ -15,9 +21,15 @@ help:
 	@echo "make token USER=7  print a dev shopper token for user 7 (ADMIN=1 adds scope admin)"
 	@echo "make migrate       apply migrations to the databases in *_DATABASE_URL (or the embedded cluster)"
 	@echo "make bench         run the benchmarks, write docs/benchmarks.md"
+	@echo "make node          fetch the Node.js of .node-version into .tools/ (every target runs on it)"
 
-# `npm install`, not `npm ci`: the lockfile records only this platform's optional packages.
-node_modules/.install-stamp: package.json package-lock.json
+$(PINNED_NODE):
+	@bash scripts/pinned-node.sh
+
+node: $(PINNED_NODE)
+
+# `npm install` keeps a working node_modules (a developer's) and updates what changed; the image uses `npm ci`.
+node_modules/.install-stamp: package.json package-lock.json | $(PINNED_NODE)
 	npm install --no-audit --no-fund >&2
 	@touch $@
 

@@ -12,7 +12,18 @@ const infrastructure = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/proto/src/gen/**', '.data/**', 'build/**', 'coverage/**', '.vitest-tmp/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'packages/proto/src/gen/**',
+      '.data/**',
+      'build/**',
+      '.tools/**',
+      'coverage/**',
+      '.vitest-tmp/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -9,6 +9,7 @@ import { lomsConfigSchema } from '../../services/loms/src/config';
 import { notificationsConfigSchema } from '../../services/notifications/src/config';
 import { productsConfigSchema } from '../../services/products/src/config';
 import { deployments, readYaml, root } from './deploymentFiles';
+import { pinnedNodeMajor } from '../../scripts/dev/pinnedNode';
 import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
 
 interface ComposeService {
@@ -255,8 +256,9 @@ describe('Dockerfile', () => {
     .filter((l) => l !== '' && !l.startsWith('#'));
   const stages = instructions.filter((l) => l.startsWith('FROM '));
 
-  it('builds in two node:20-bookworm-slim stages: dependencies, then runtime as the node user', () => {
-    expect(stages).toEqual(['FROM node:20-bookworm-slim AS deps', 'FROM node:20-bookworm-slim AS runtime']);
+  it("builds in two stages on the pinned Node's major (.node-version): dependencies, then runtime as the node user", () => {
+    const base = `node:${pinnedNodeMajor(root)}-bookworm-slim`;
+    expect(stages).toEqual([`FROM ${base} AS deps`, `FROM ${base} AS runtime`]);
     const runtime = instructions.slice(instructions.indexOf(stages[1] ?? ''));
     expect(runtime).toContain('USER node');
     expect(runtime.findIndex((l) => l === 'USER node')).toBeGreaterThan(

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
+import { pinnedNodeMajor } from './pinnedNode';
 import { serviceBundleDir, serviceNames } from './serviceBundle';
 
 const nodeModulesStayExternal: esbuild.Plugin = {
@@ -23,7 +24,7 @@ export async function buildServices(root: string): Promise<void> {
     outdir: servicesDir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: `node${pinnedNodeMajor(root)}`,
     format: 'cjs',
     sourcemap: true,
     plugins: [nodeModulesStayExternal],
