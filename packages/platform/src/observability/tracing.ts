@@ -8,7 +8,7 @@ import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { beforeProcessExit } from '../shutdown';
 
 export function startTracing(serviceName: string, options: { kafkaConsumer?: boolean } = {}): void {
