@@ -56,6 +56,6 @@ export interface ProductCatalogue {
 
 export interface Loms {
   availableStock(sku: number): Promise<number>;
-  /** Throws OrderRejectedError when LOMS refuses the order. */
+  /** Throws OrderRejectedError when LOMS refuses the order for lack of stock, IdempotencyKeyReusedError for a key used for other items. */
   createOrder(order: { userId: number; items: CartItem[]; idempotencyKey: string }): Promise<{ orderId: number }>;
 }

@@ -44,7 +44,7 @@ describe('purchase', () => {
 
   it('keeps the cart as it was when LOMS refuses the order', async () => {
     await add(1, 10, 2);
-    deps.loms.failNext = new OrderRejectedError('not enough stock', new Error('loms'));
+    deps.loms.failNext = new OrderRejectedError('not enough stock', 7, [{ sku: 10, requested: 2, available: 0 }], 1);
     await expect(purchase(deps, { userId: 1, idempotencyKey: 'k1' })).rejects.toBeInstanceOf(OrderRejectedError);
     expect(await cartOf(1)).toEqual([{ sku: 10, count: 2 }]);
     expect(deps.purchases.byKey.size).toBe(0);
@@ -83,7 +83,7 @@ describe('purchase', () => {
       sent.push(order.idempotencyKey);
       return createOrder(order);
     };
-    deps.loms.failNext = new OrderRejectedError('not enough stock', new Error('loms'));
+    deps.loms.failNext = new OrderRejectedError('not enough stock', 7, [{ sku: 10, requested: 2, available: 0 }], 1);
     await expect(purchase(deps, { userId: 1, idempotencyKey: '' })).rejects.toBeInstanceOf(OrderRejectedError);
     await purchase(deps, { userId: 1, idempotencyKey: '' });
     expect(sent[0]).not.toBe(sent[1]);

@@ -6,8 +6,8 @@ import { callOptionsWithin, clientCredentials } from '@shop/platform';
 import { loms } from '@shop/proto';
 import type { Loms } from '../app/ports';
 import type { CartItem } from '../domain/cart';
-import { IdempotencyKeyReusedError, OrderRejectedError } from '../domain/errors';
-import { dependencyError, isServiceError, reconnectOptions, retryServiceConfig } from './dependencyError';
+import { dependencyError, reconnectOptions, retryServiceConfig } from './dependencyError';
+import { createOrderError } from './lomsErrors';
 
 export interface LomsClientOptions {
   address: string;
@@ -59,11 +59,4 @@ export function createLomsClient(options: LomsClientOptions): LomsClient {
 
     close: () => client.close(),
   };
-}
-
-function createOrderError(err: unknown): Error {
-  if (isServiceError(err) && err.code === grpc.status.FAILED_PRECONDITION) return new OrderRejectedError(err.details, err);
-  // We send only valid carts, so LOMS refusing the input means the key was used for other items.
-  if (isServiceError(err) && err.code === grpc.status.INVALID_ARGUMENT) return new IdempotencyKeyReusedError();
-  return dependencyError('loms', err);
 }

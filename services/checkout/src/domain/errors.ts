@@ -47,12 +47,24 @@ export class EmptyCartError extends Error {
   }
 }
 
-/** LOMS refused the order (not enough stock); `cause` keeps LOMS' error so its details pass through. */
+/** A SKU of an order that LOMS could not reserve in full. */
+export interface StockShortage {
+  sku: number;
+  requested: number;
+  available: number;
+}
+
+/**
+ * LOMS refused the order for lack of stock. The message is LOMS' own; `shortages` are the short SKUs LOMS
+ * listed (it lists only the first few), `shortagesTotal` how many SKUs were short in all.
+ */
 export class OrderRejectedError extends Error {
   readonly code = 'ORDER_REJECTED';
   constructor(
     message: string,
-    override readonly cause: unknown,
+    readonly orderId: number,
+    readonly shortages: readonly StockShortage[],
+    readonly shortagesTotal: number,
   ) {
     super(message);
     this.name = 'OrderRejectedError';
@@ -84,5 +96,17 @@ export class DependencyTimeoutError extends Error {
   constructor(readonly dependency: string) {
     super(`${dependency} did not answer in time`);
     this.name = 'DependencyTimeoutError';
+  }
+}
+
+/** A dependency answered what its contract does not allow for the request we sent: a fault, not the caller's. */
+export class DependencyContractError extends Error {
+  readonly code = 'DEPENDENCY_CONTRACT';
+  constructor(
+    readonly dependency: string,
+    reason: string,
+  ) {
+    super(`${dependency} answered unexpectedly: ${reason}`);
+    this.name = 'DependencyContractError';
   }
 }

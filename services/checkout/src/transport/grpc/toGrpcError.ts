@@ -11,18 +11,14 @@ import {
   InsufficientStockError,
   OrderRejectedError,
   ProductNotFoundError,
+  type StockShortage,
 } from '../../domain/errors';
 
 const domain = 'checkout.v1';
 
 export function toGrpcError(err: unknown): StatusError | undefined {
   if (err instanceof ProductNotFoundError) return statusError(grpc.status.NOT_FOUND, err.message);
-  if (err instanceof InsufficientStockError)
-    return preconditionFailed(err.message, 'INSUFFICIENT_STOCK', {
-      type: 'STOCK',
-      subject: `sku:${err.sku}`,
-      description: `requested ${err.requested}, available ${err.available}`,
-    });
+  if (err instanceof InsufficientStockError) return preconditionFailed(err.message, 'INSUFFICIENT_STOCK', stockViolation(err));
   if (err instanceof CartItemLimitError)
     return preconditionFailed(err.message, 'CART_ITEM_LIMIT', {
       type: 'CART_LIMIT',
@@ -37,11 +33,12 @@ export function toGrpcError(err: unknown): StatusError | undefined {
     });
   if (err instanceof EmptyCartError)
     return preconditionFailed(err.message, 'EMPTY_CART', { type: 'CART', subject: `user:${err.userId}`, description: 'the cart is empty' });
-  if (err instanceof OrderRejectedError) return passThrough(grpc.status.FAILED_PRECONDITION, err);
+  if (err instanceof OrderRejectedError) return orderRejected(err);
   if (err instanceof IdempotencyKeyReusedError)
     return invalidArgumentStatus(new InvalidArgumentError([{ field: 'idempotency_key', description: err.message }]));
   if (err instanceof DependencyTimeoutError) return statusError(grpc.status.DEADLINE_EXCEEDED, err.message);
   if (err instanceof DependencyUnavailableError) return statusError(grpc.status.UNAVAILABLE, err.message);
+  // DependencyContractError stays unmapped: INTERNAL, logged with its trace id.
   return undefined;
 }
 
@@ -56,11 +53,21 @@ function preconditionFailed(
   ]);
 }
 
-/** LOMS' answer as it came: same message and the same `grpc-status-details-bin`. */
-function passThrough(code: grpc.status, err: OrderRejectedError): StatusError {
-  const passed = statusError(code, err.message);
-  const cause = err.cause as { metadata?: grpc.Metadata };
-  const details = cause.metadata?.get('grpc-status-details-bin')[0];
-  if (details !== undefined) passed.metadata.set('grpc-status-details-bin', details);
-  return passed;
+/** LOMS' refusal as LOMS answered it (docs/api.md, Purchase): its message, its domain and its details. */
+function orderRejected(err: OrderRejectedError): StatusError {
+  return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
+    {
+      kind: 'ErrorInfo',
+      value: {
+        reason: 'INSUFFICIENT_STOCK',
+        domain: 'loms.v1',
+        metadata: { order_id: String(err.orderId), violations_total: String(err.shortagesTotal) },
+      },
+    },
+    { kind: 'PreconditionFailure', value: { violations: err.shortages.map(stockViolation) } },
+  ]);
+}
+
+function stockViolation(shortage: StockShortage): { type: string; subject: string; description: string } {
+  return { type: 'STOCK', subject: `sku:${shortage.sku}`, description: `requested ${shortage.requested}, available ${shortage.available}` };
 }
