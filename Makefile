@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/.tools/node-v$(NODE_VERSION)/bin:$(PATH)
 help:
 	@echo "make run-services  start the whole stack (embedded PostgreSQL, local Kafka broker, all services)"
 	@echo "make test          run every test"
-	@echo "make build         bundle each service into services/<name>/dist (the form every start-up runs)"
+	@echo "make build         bundle each service into services/<name>/dist (the form every start-up runs), the image's jobs into build/jobs"
 	@echo "make lint          buf lint, buf breaking (against main), typecheck, eslint, prettier"
 	@echo "make gen           regenerate TypeScript from proto/"
 	@echo "make certs         make the dev CA, server and client certificates and the token signing key under certs/"

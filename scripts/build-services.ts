@@ -1,10 +1,12 @@
-// `make build`: bundles the four services into services/<name>/dist, the form in which every start-up runs them.
+// `make build`: bundles the four services into services/<name>/dist, the form in which every start-up runs them,
+// and the image's jobs (migrate, seed, health probe) into build/jobs.
 import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { buildJobs } from './dev/buildJobs';
 import { buildServices } from './dev/buildServices';
 
 const started = Date.now();
-buildServices(repoRoot())
-  .then(() => console.log(`bundled the services into services/<name>/dist in ${Date.now() - started} ms`))
+Promise.all([buildServices(repoRoot()), buildJobs(repoRoot())])
+  .then(() => console.log(`bundled the services into services/<name>/dist and the jobs into build/jobs in ${Date.now() - started} ms`))
   .catch((err: unknown) => {
     console.error((err as Error).message);
     process.exit(1);

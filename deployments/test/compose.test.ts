@@ -1,5 +1,5 @@
-// deployments/docker-compose.yml and the Dockerfile, checked without Docker: what they mount exists, the env
-// variables are ones each service's config schema knows (with values it accepts), ports follow docs/architecture.md.
+// deployments/docker-compose.yml, checked without Docker: what it mounts exists, the env variables are ones each
+// service's config schema knows (with values it accepts), ports follow docs/architecture.md, the image has what it runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { lomsConfigSchema } from '../../services/loms/src/config';
 import { notificationsConfigSchema } from '../../services/notifications/src/config';
 import { productsConfigSchema } from '../../services/products/src/config';
 import { deployments, readYaml, root } from './deploymentFiles';
-import { pinnedNodeMajor } from '../../scripts/dev/pinnedNode';
+import { jobNames } from '../../scripts/dev/buildJobs';
 import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
 
 interface ComposeService {
@@ -19,7 +19,7 @@ interface ComposeService {
   environment?: Record<string, string | number | boolean>;
   ports?: string[];
   volumes?: string[];
-  healthcheck?: { test: string[] };
+  healthcheck?: { test?: string[]; disable?: boolean };
   depends_on?: Record<string, { condition?: string }>;
 }
 interface Compose {
@@ -107,14 +107,17 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.resolve(deployments, s.build?.context ?? '', s.build?.dockerfile ?? ''))).toBe(true);
     }
     // The services run as the bundles the Dockerfile builds from their main.ts, with the node flags every local
-    // start-up uses; the one-shot scripts through tsx.
+    // start-up uses; the one-shot jobs as theirs (build/jobs, from scripts/<job>.ts), which the image holds too.
     for (const name of Object.keys(appServices)) {
       expect(service(name).command, name).toEqual(['node', ...serviceNodeFlags, `services/${name}/dist/main.js`]);
       expect(fs.existsSync(path.join(root, 'services', name, 'src/main.ts')), `services/${name}/src/main.ts`).toBe(true);
     }
-    expect(service('migrate').command).toEqual(['node', '--import', 'tsx', 'scripts/migrate.ts']);
-    expect(service('seed').command).toEqual(['node', '--import', 'tsx', 'scripts/seed-stock.ts']);
-    for (const script of ['scripts/migrate.ts', 'scripts/seed-stock.ts']) expect(fs.existsSync(path.join(root, script)), script).toBe(true);
+    expect(service('migrate').command).toEqual(['node', 'build/jobs/migrate.js']);
+    expect(service('seed').command).toEqual(['node', 'build/jobs/seed-stock.js']);
+    for (const job of ['migrate', 'seed-stock'] as const) {
+      expect(jobNames).toContain(job);
+      expect(fs.existsSync(path.join(root, 'scripts', `${job}.ts`)), `scripts/${job}.ts`).toBe(true);
+    }
   });
 
   it('gives each service only env variables its config schema knows, with values it accepts', () => {
@@ -208,6 +211,8 @@ describe('docker-compose.yml', () => {
       expect(test.slice(0, 3), name).toEqual(['CMD', 'node', '-e']);
       expect(test[3]).toContain(`fetch('http://127.0.0.1:${adminPort}/readyz')`);
     }
+    // The image's HEALTHCHECK asks a gRPC server: the jobs built from it have none.
+    for (const name of ['migrate', 'seed']) expect(service(name).healthcheck, name).toEqual({ disable: true });
     for (const [name, s] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(s.depends_on ?? {})) {
         const expected = oneShots.includes(dependency)
@@ -244,53 +249,5 @@ describe('docker-compose.yml', () => {
     ]);
     const home = envOf(service('grafana')).GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
     expect(fs.existsSync(path.join(deployments, 'grafana/dashboards', path.basename(home)))).toBe(true);
-  });
-});
-
-describe('Dockerfile', () => {
-  const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-  const instructions = dockerfile
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  const stages = instructions.filter((l) => l.startsWith('FROM '));
-
-  it("builds in two stages on the pinned Node's major (.node-version): dependencies, then runtime as the node user", () => {
-    const base = `node:${pinnedNodeMajor(root)}-bookworm-slim`;
-    expect(stages).toEqual([`FROM ${base} AS deps`, `FROM ${base} AS runtime`]);
-    const runtime = instructions.slice(instructions.indexOf(stages[1] ?? ''));
-    expect(runtime).toContain('USER node');
-    expect(runtime.findIndex((l) => l === 'USER node')).toBeGreaterThan(
-      runtime.findIndex((l) => l.startsWith('COPY . ') || l.startsWith('COPY --chown=node:node . ')),
-    );
-    expect(runtime.some((l) => l.startsWith('COPY --from=deps'))).toBe(true);
-    expect(instructions.some((l) => /^RUN npm install\b/.test(l))).toBe(true);
-    expect(runtime).toContain('RUN node --import tsx scripts/build-services.ts');
-    const flags = serviceNodeFlags.map((f) => `"${f}", `).join('');
-    expect(instructions.at(-1)).toMatch(new RegExp(`^CMD \\["node", ${flags}"services/\\w+/dist/main\\.js"\\]$`));
-  });
-
-  it("copies every workspace's package.json before npm install, so the install layer links them all", () => {
-    const workspaces = ['packages', 'services'].flatMap((dir) =>
-      fs
-        .readdirSync(path.join(root, dir))
-        .filter((d) => fs.existsSync(path.join(root, dir, d, 'package.json')))
-        .map((d) => `${dir}/${d}/package.json`),
-    );
-    const install = instructions.findIndex((l) => l.startsWith('RUN npm install'));
-    const copied = instructions
-      .slice(0, install)
-      .filter((l) => l.startsWith('COPY '))
-      .map((l) => l.split(/\s+/)[1]);
-    expect(copied).toEqual(expect.arrayContaining(['package.json', ...workspaces]));
-  });
-
-  it('keeps dependencies, local data and keys out of the build context', () => {
-    const ignored = fs
-      .readFileSync(path.join(root, '.dockerignore'), 'utf8')
-      .split('\n')
-      .map((l) => l.trim());
-    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.data', 'certs', '.git']));
   });
 });

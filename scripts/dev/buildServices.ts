@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { pinnedNodeMajor } from './pinnedNode';
 import { serviceBundleDir, serviceNames } from './serviceBundle';
 
-const nodeModulesStayExternal: esbuild.Plugin = {
+export const nodeModulesStayExternal: esbuild.Plugin = {
   name: 'node-modules-stay-external',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@shop/') ? undefined : { external: true }));
@@ -45,7 +45,7 @@ export async function buildServices(root: string): Promise<void> {
 
 // Write aside, then rename: a process starting a service meanwhile (another test worker, a build
 // running at the same time) sees the old file or the new one, never half of one.
-function replaceFile(file: string, contents: Uint8Array): void {
+export function replaceFile(file: string, contents: Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const aside = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(aside, contents);
