@@ -2,11 +2,7 @@
 // and graceful shutdown.
 import * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
-import * as protoLoader from '@grpc/proto-loader';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
-import { ReflectionService } from '@grpc/reflection';
-import fs from 'node:fs';
-import { descriptorSetPath } from '@shop/proto';
+import { HealthImplementation } from 'grpc-health-check';
 import { serverCredentials, type ServerTls } from './tls';
 import type { Registry } from 'prom-client';
 import { grpcServerMetrics, type ObserveServerCall } from '../metrics/grpcMetrics';
@@ -16,6 +12,7 @@ import type { Logger } from '../logger';
 import { admissionTicketOf, createAdmission } from './admission';
 import { runInCallScope } from './callScope';
 import { InvalidArgumentError, invalidArgumentStatus } from './invalidArgument';
+import { reflectionFor } from './reflection';
 import { isUndecodable, tolerantDecoding } from './requestDecoding';
 
 export interface ServiceRegistration {
@@ -155,14 +152,4 @@ function instrumented(
     }) as grpc.UntypedHandleCall;
   }
   return wrapped;
-}
-
-let reflectionPackages: protoLoader.PackageDefinition | undefined;
-
-function reflectionFor(services: string[]): ReflectionService {
-  reflectionPackages ??= {
-    ...protoLoader.loadFileDescriptorSetFromBuffer(fs.readFileSync(descriptorSetPath)),
-    ...protoLoader.loadSync(healthProtoPath),
-  };
-  return new ReflectionService(reflectionPackages, { services });
 }
