@@ -2,6 +2,7 @@
 import path from 'node:path';
 
 export * as loms from './gen/loms/v1/loms';
+export * as inventory from './gen/loms/v1/inventory';
 export * as checkout from './gen/checkout/v1/checkout';
 export * as notifications from './gen/notifications/v1/notifications';
 export * as product from './gen/product/v1/product';

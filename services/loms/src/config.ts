@@ -1,5 +1,6 @@
 // Every LOMS setting, from the environment, validated once at start.
 import { z } from 'zod';
+import { allocationStrategies } from './domain/allocation';
 import { boolFlag, durationMs, grpcServerEnv, kafkaBrokers, parseConfig, positiveInt, postgresUrl, postgresPoolEnv } from '@shop/platform';
 
 export const lomsConfigSchema = z.object({
@@ -9,12 +10,15 @@ export const lomsConfigSchema = z.object({
   LOMS_DATABASE_URL: postgresUrl,
   ...postgresPoolEnv,
   ORDER_PAYMENT_TIMEOUT: durationMs('10m'),
+  /** How CreateOrder takes a SKU's units from its active warehouses (domain/allocation.ts). */
+  ALLOCATION_STRATEGY: z.enum(allocationStrategies).default('priority'),
   CANCELLER_ENABLED: boolFlag(true),
   CANCELLER_INTERVAL: durationMs('1s'),
   CANCELLER_BATCH_SIZE: positiveInt(500),
   STUCK_NEW_ORDER_AFTER: durationMs('1m'),
   KAFKA_BROKERS: kafkaBrokers,
   ORDER_STATUS_TOPIC: z.string().min(1).default('loms.order-status'),
+  STOCK_LEVELS_TOPIC: z.string().min(1).default('loms.stock-levels'),
   OUTBOX_RELAY_ENABLED: boolFlag(true),
   OUTBOX_BATCH_SIZE: positiveInt(500),
   OUTBOX_POLL_INTERVAL: durationMs('100ms'),
@@ -22,6 +26,8 @@ export const lomsConfigSchema = z.object({
   OUTBOX_RETENTION: durationMs('24h'),
   OUTBOX_CLEANUP_INTERVAL: durationMs('10s'),
   OUTBOX_CLEANUP_BATCH_SIZE: positiveInt(5000),
+  /** How often LOMS recomputes every stock row from its records for the drift metric. */
+  STOCK_CHECK_INTERVAL: durationMs('5m'),
 });
 
 export type LomsConfig = z.infer<typeof lomsConfigSchema>;

@@ -4,17 +4,22 @@ import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import type { Database, Queryable } from '@shop/platform';
 import type { LomsDeps, Tx } from './app/ports';
+import type { AllocationStrategy } from './domain/allocation';
 import type { OrderStatusChanged } from './domain/statusChange';
 import type { LomsMetrics } from './observability/metrics';
 import { databaseClock } from './storage/databaseClock';
 import { orderRepository } from './storage/orders';
+import { inventoryRepository } from './storage/inventory';
 import { stockRepository } from './storage/stocks';
-import { outboxWriter } from './storage/outbox';
 
-export function lomsDeps(db: Database, paymentTimeoutMs: number, metrics?: LomsMetrics): LomsDeps {
+export function lomsDeps(
+  db: Database,
+  options: { paymentTimeoutMs: number; allocationStrategy: AllocationStrategy },
+  metrics?: LomsMetrics,
+): LomsDeps {
   const writtenIn = new WeakMap<Tx, OrderStatusChanged[]>();
-  const outbox = outboxWriter();
-  const orders = orderRepository(db.pool);
+  const orders = orderRepository(db.pool, options.allocationStrategy);
+  const inventory = inventoryRepository(db.pool, db.inTransaction);
   return {
     async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       const written: OrderStatusChanged[] = [];
@@ -44,12 +49,20 @@ export function lomsDeps(db: Database, paymentTimeoutMs: number, metrics?: LomsM
         if (applied) metrics?.statusChanged(event.previousStatus, event.status);
         return applied;
       },
+      async changeStatusesIfUnchanged(tx, events, settlement) {
+        const changed = await orders.changeStatusesIfUnchanged(tx, events, settlement);
+        const ids = new Set(changed);
+        writtenIn.get(tx)?.push(...events.filter((e) => ids.has(e.orderId)));
+        return changed;
+      },
     },
     stocks: stockRepository(db.pool),
-    outbox: {
-      async add(tx, events) {
-        await outbox.add(tx, events);
-        writtenIn.get(tx)?.push(...events);
+    inventory: {
+      ...inventory,
+      async checkConsistency(skus, listAtMost) {
+        const report = await inventory.checkConsistency(skus, listAtMost);
+        if (skus === undefined) metrics?.stockDrift(report.driftsTotal);
+        return report;
       },
     },
     clock: databaseClock(),
@@ -59,6 +72,6 @@ export function lomsDeps(db: Database, paymentTimeoutMs: number, metrics?: LomsM
       propagation.inject(context.active(), carrier);
       return carrier.traceparent;
     },
-    paymentTimeoutMs,
+    paymentTimeoutMs: options.paymentTimeoutMs,
   };
 }

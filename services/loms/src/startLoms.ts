@@ -14,13 +14,15 @@ import {
   type Queryable,
   grpcListenOptions,
 } from '@shop/platform';
-import { loms } from '@shop/proto';
+import { inventory, loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
 import { createLomsMetrics } from './observability/metrics';
 import { lomsSessionSettings } from './storage/sessionSettings';
 import { lomsCallerPermissions } from './transport/grpc/callerPermissions';
+import { inventoryService } from './transport/grpc/inventoryService';
 import { lomsService } from './transport/grpc/lomsService';
+import { startStockCheck } from './workers/startStockCheck';
 import { startOrderCanceller } from './workers/startOrderCanceller';
 import { startOutboxCleanup } from './workers/startOutboxCleanup';
 import { startOutboxRelay } from './workers/startOutboxRelay';
@@ -45,14 +47,17 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
   const registry = createServiceRegistry();
   registerPoolMetrics(registry, db.pool);
   const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
-  const deps = lomsDeps(db, config.ORDER_PAYMENT_TIMEOUT, metrics);
+  const deps = lomsDeps(db, { paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, allocationStrategy: config.ALLOCATION_STRATEGY }, metrics);
 
   const listen = grpcListenOptions(config);
   const grpcServer = await startGrpcServer({
     ...listen,
     tls: { ...listen.tls, clientCaFile: config.TLS_CLIENT_CA_FILE },
     authenticate: callerPermissions(lomsCallerPermissions),
-    services: [{ name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) }],
+    services: [
+      { name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) },
+      { name: 'loms.v1.InventoryService', definition: inventory.InventoryServiceService, implementation: inventoryService(deps, logger) },
+    ],
     registry,
     logger,
   });
@@ -85,7 +90,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
         }),
         logger,
         {
-          topic: config.ORDER_STATUS_TOPIC,
+          topics: { orderStatus: config.ORDER_STATUS_TOPIC, stockLevels: config.STOCK_LEVELS_TOPIC },
           batchSize: config.OUTBOX_BATCH_SIZE,
           pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
           sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
@@ -101,6 +106,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
     batchSize: config.OUTBOX_CLEANUP_BATCH_SIZE,
     onDeleted: metrics.outboxDeleted,
   });
+  const stockCheck = startStockCheck(deps, logger, { intervalMs: config.STOCK_CHECK_INTERVAL });
   const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: 2_000, onChange: grpcServer.setServing, logger });
   logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
 
@@ -115,6 +121,7 @@ export async function startLoms(config: LomsConfig, logger: Logger): Promise<Lom
       await canceller?.stop();
       await relay?.stop();
       await outboxCleanup.stop();
+      await stockCheck.stop();
       await admin.close();
       await db.close();
     },

@@ -1,4 +1,6 @@
 // What the LOMS and Notifications databases must say after any failure: the reliability invariants, read with SQL.
+import { consistencyStatement } from '../../../services/loms/src/storage/consistencyStatement';
+import { setStockRow } from '../../../services/loms/test/integration/setStockRow';
 import type { Pool } from 'pg';
 
 export interface OutboxEvent {
@@ -97,6 +99,10 @@ export async function brokenStockInvariants(loms: Pool, initialTotals?: Map<numb
   );
   if (Number(stray[0]?.n) > 0) broken.push(`${stray[0]?.n} reservations belong to orders that are no longer AWAITING_PAYMENT`);
 
+  const { rows: ledger } = await loms.query<{ drifts_total: string; drifts: unknown[] }>(consistencyStatement, [null, 5]);
+  if (Number(ledger[0]?.drifts_total) > 0)
+    broken.push(`${ledger[0]?.drifts_total} stock rows differ from their movement ledger: ${JSON.stringify(ledger[0]?.drifts)}`);
+
   const { rows: stuck } = await loms.query<{ n: string }>(`SELECT count(*) AS n FROM orders WHERE status = 'NEW'`);
   if (Number(stuck[0]?.n) > 0) broken.push(`${stuck[0]?.n} orders are still NEW`);
 
@@ -124,10 +130,5 @@ export async function stockTotals(loms: Pool): Promise<Map<number, number>> {
 /** Replaces all stock with the given rows over warehouses 1..3. */
 export async function setStock(loms: Pool, rows: { sku: number; warehouseId: number; total: number }[]): Promise<void> {
   await loms.query("INSERT INTO warehouses (id, name) VALUES (1, 'w1'), (2, 'w2'), (3, 'w3') ON CONFLICT DO NOTHING");
-  for (const r of rows)
-    await loms.query(
-      `INSERT INTO stocks (sku, warehouse_id, total, reserved) VALUES ($1, $2, $3, 0)
-       ON CONFLICT (sku, warehouse_id) DO UPDATE SET total = excluded.total, reserved = 0`,
-      [r.sku, r.warehouseId, r.total],
-    );
+  for (const r of rows) await loms.query(setStockRow, [r.sku, r.warehouseId, r.total, 0]);
 }

@@ -26,12 +26,8 @@ export async function cancelExpiredOrders(
     const events = orders.map((order) =>
       statusChanged(order, 'CANCELLED', now, { eventId: deps.newEventId(), traceparent: deps.traceparent() }),
     );
-    await deps.stocks.releaseReservations(
-      tx,
-      orders.map((o) => o.id),
-    );
-    await deps.orders.applyStatusChanges(tx, events);
-    await deps.outbox.add(tx, events);
+    // The orders are locked: every change applies.
+    await deps.orders.changeStatusesIfUnchanged(tx, events, 'release');
     const maxLagMs = Math.max(0, ...expired.map((o) => now.getTime() - o.paymentDeadline.getTime()));
     return { cancelledExpired: expired.length, repairedNew: stuck.length, maxLagMs };
   });

@@ -1,7 +1,7 @@
 // In-memory ports for use-case unit tests: orders and reservations as plain maps.
 import type { Order } from '../domain/order';
 import type { OrderStatusChanged } from '../domain/statusChange';
-import type { LomsDeps } from './ports';
+import type { LomsDeps, ReservationSettlement } from './ports';
 
 export interface FakeLoms {
   deps: LomsDeps;
@@ -21,6 +21,14 @@ export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
   let nextEvent = 0;
   let interleaved: (() => void) | undefined;
   const tx = {};
+  const applyIfUnchanged = (event: OrderStatusChanged, settlement: ReservationSettlement): boolean => {
+    const order = orders.get(event.orderId);
+    if (order?.status !== event.previousStatus || order.eventVersion !== event.version - 1) return false;
+    orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt, eventVersion: event.version });
+    (settlement === 'writeOff' ? written.writtenOff : written.released).push(order.id);
+    events.push(event);
+    return true;
+  };
   const notUsed = () => Promise.reject(new Error('not used by this use case'));
   const deps: LomsDeps = {
     inTransaction: (work) => work(tx),
@@ -34,32 +42,29 @@ export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
       async changeStatusIfUnchanged(event, settlement) {
         interleaved?.();
         interleaved = undefined;
-        const order = orders.get(event.orderId);
-        if (order?.status !== event.previousStatus || order.eventVersion !== event.version - 1) return false;
-        orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt, eventVersion: event.version });
-        (settlement === 'writeOff' ? written.writtenOff : written.released).push(order.id);
-        events.push(event);
-        return true;
+        return applyIfUnchanged(event, settlement);
       },
+      changeStatusesIfUnchanged: async (_, changes, settlement) =>
+        changes.filter((event) => applyIfUnchanged(event, settlement)).map((event) => event.orderId),
       getByIdempotencyKey: async () => undefined,
       listByUser: notUsed,
-      async applyStatusChanges(_, changes) {
-        for (const event of changes) {
-          const order = orders.get(event.orderId);
-          if (order) orders.set(order.id, { ...order, status: event.status, updatedAt: event.occurredAt, eventVersion: event.version });
-        }
-      },
       lockExpired: async (_, at, limit) =>
         [...orders.values()].filter((o) => o.status === 'AWAITING_PAYMENT' && o.paymentDeadline <= at).slice(0, limit),
       lockStuckNew: async (_, before, limit) =>
         [...orders.values()].filter((o) => o.status === 'NEW' && o.createdAt < before).slice(0, limit),
     },
-    stocks: {
-      writeOffReservations: async (_, ids) => void written.writtenOff.push(...ids),
-      releaseReservations: async (_, ids) => void written.released.push(...ids),
-      getBySku: notUsed,
+    stocks: { getBySku: notUsed },
+    inventory: {
+      listWarehouses: notUsed,
+      upsertWarehouse: notUsed,
+      claimKey: notUsed,
+      storeResponse: notUsed,
+      lockWarehouse: notUsed,
+      lockStock: notUsed,
+      applyChanges: notUsed,
+      listMovements: notUsed,
+      checkConsistency: notUsed,
     },
-    outbox: { add: async (_, added) => void events.push(...added) },
     clock: { now: async () => now },
     newEventId: () => `event-${(nextEvent += 1)}`,
     traceparent: () => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',

@@ -1,14 +1,15 @@
+import type { StockLevel } from '../domain/inventory';
 import type { Sku } from '../domain/order';
-import type { LomsDeps, WarehouseStock } from './ports';
+import type { LomsDeps } from './ports';
 
 export interface StockOfSku {
+  /** Over active warehouses only. */
   available: number;
-  warehouses: (WarehouseStock & { available: number })[];
+  warehouses: StockLevel[];
 }
 
 /** An unknown SKU simply has nothing available. */
 export async function getStocks(deps: LomsDeps, sku: Sku): Promise<StockOfSku> {
-  const rows = await deps.stocks.getBySku(sku);
-  const warehouses = rows.map((row) => ({ ...row, available: row.total - row.reserved }));
+  const warehouses = await deps.stocks.getBySku(sku);
   return { available: warehouses.reduce((sum, w) => sum + w.available, 0), warehouses };
 }

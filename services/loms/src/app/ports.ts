@@ -1,6 +1,8 @@
 // What the use cases need from storage and the outside world; storage/ implements it.
 import type { Order, OrderId, OrderItem, Sku, StockShortage, UserId } from '../domain/order';
+import type { StockLevel } from '../domain/inventory';
 import type { OrderStatusChanged } from '../domain/statusChange';
+import type { InventoryRepository } from './inventoryPorts';
 
 /** A transaction handle; opaque to use cases. */
 export type Tx = { readonly __brand?: 'Tx' } & object;
@@ -37,32 +39,19 @@ export interface OrderRepository {
    * written, when it changed first.
    */
   changeStatusIfUnchanged(event: OrderStatusChanged, settlement: ReservationSettlement): Promise<boolean>;
+  /** The batch form of changeStatusIfUnchanged, in the caller's transaction: the ids of the orders it changed. */
+  changeStatusesIfUnchanged(tx: Tx, events: OrderStatusChanged[], settlement: ReservationSettlement): Promise<OrderId[]>;
   getByIdempotencyKey(userId: UserId, key: string): Promise<Order | undefined>;
   listByUser(userId: UserId, beforeId: OrderId | undefined, limit: number): Promise<Order[]>;
-  /** Moves each event's order (locked by the caller) to its status, time and version. */
-  applyStatusChanges(tx: Tx, events: OrderStatusChanged[]): Promise<void>;
   /** Locks up to `limit` unpaid orders past their deadline (skipping orders locked elsewhere). */
   lockExpired(tx: Tx, now: Date, limit: number): Promise<Order[]>;
   /** Locks up to `limit` orders left in NEW since before `createdBefore`. */
   lockStuckNew(tx: Tx, createdBefore: Date, limit: number): Promise<Order[]>;
 }
 
-export interface WarehouseStock {
-  warehouseId: number;
-  total: number;
-  reserved: number;
-}
-
 export interface StockRepository {
-  /** Turns the orders' reservations into a write-off: total and reserved both drop. */
-  writeOffReservations(tx: Tx, orderIds: OrderId[]): Promise<void>;
-  /** Gives the orders' reserved units back. */
-  releaseReservations(tx: Tx, orderIds: OrderId[]): Promise<void>;
-  getBySku(sku: Sku): Promise<WarehouseStock[]>;
-}
-
-export interface Outbox {
-  add(tx: Tx, events: OrderStatusChanged[]): Promise<void>;
+  /** The SKU's stock rows, by warehouse id. */
+  getBySku(sku: Sku): Promise<StockLevel[]>;
 }
 
 /** The database's clock: the one clock every replica shares (docs/api.md, "Clocks"). */
@@ -75,7 +64,7 @@ export interface LomsDeps {
   inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   orders: OrderRepository;
   stocks: StockRepository;
-  outbox: Outbox;
+  inventory: InventoryRepository;
   clock: DatabaseClock;
   newEventId(): string;
   /** The W3C traceparent of the current request, if it is traced. */

@@ -48,7 +48,7 @@ export class PaymentDeadlinePassedError extends Error {
 
 export class IdempotencyKeyReusedError extends Error {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
-  constructor() {
-    super('idempotency_key was already used for an order with different items');
+  constructor(usedFor = 'an order with different items') {
+    super(`idempotency_key was already used for ${usedFor}`);
   }
 }

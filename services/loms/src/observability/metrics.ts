@@ -13,6 +13,7 @@ export interface LomsMetrics {
   publishFailed(): void;
   outboxDeleted(rows: number): void;
   relayActive(active: boolean): void;
+  stockDrift(rows: number): void;
 }
 
 export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetrics {
@@ -36,6 +37,11 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   const relayActive = new Gauge({
     name: 'loms_outbox_relay_active',
     help: '1 when this replica runs the active outbox relay',
+    registers: [registry],
+  });
+  const stockDrift = new Gauge({
+    name: 'loms_stock_drift_rows',
+    help: 'Stock rows whose total or reserved their movements and reservations do not explain (last full check)',
     registers: [registry],
   });
   let backlog: Promise<{ size: number; oldestAgeSeconds: number }> | undefined;
@@ -78,5 +84,6 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
     publishFailed: () => publishErrors.inc(),
     outboxDeleted: (rows) => outboxDeleted.inc(rows),
     relayActive: (active) => relayActive.set(active ? 1 : 0),
+    stockDrift: (rows) => stockDrift.set(rows),
   };
 }

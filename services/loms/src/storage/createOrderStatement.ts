@@ -1,26 +1,32 @@
 // CreateOrder as one statement (atomic on its own, one round trip): lock the SKUs' stock rows in
-// (sku, warehouse) order, allocate each item greedily over warehouses, insert the order as
-// AWAITING_PAYMENT with its reservations or as FAILED with its shortages, and write its event
-// (version 1). The order is dated by the database's clock (now(): every replica shares it) and due
-// $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
+// (sku, warehouse) order, allocate each item over the active warehouses by the allocation strategy ($9,
+// domain/allocation.ts says how), insert the order as AWAITING_PAYMENT with its reservations or as FAILED
+// with its shortages, write its event (version 1), and apply the reservations as stock changes (movements and
+// level events, stockChangeSql.ts). The order is dated by the database's clock (now(): every replica shares
+// it) and due $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
 // The order insert is skipped on an idempotency-key conflict, and the reservation with it.
 // Items must be merged by SKU first: UPDATE ... FROM applies one row per target row.
+import { stockChangeCtes } from './stockChangeSql';
+
 export const createOrderStatement = `
 WITH requested AS (
   SELECT r.sku, r.count FROM unnest($2::bigint[], $3::bigint[]) AS r(sku, count)
 ),
 locked AS (
-  SELECT s.sku, s.warehouse_id, s.total - s.reserved AS available
-  FROM stocks s
+  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, w.priority
+  FROM stocks s JOIN warehouses w ON w.id = s.warehouse_id
   WHERE s.sku = ANY ($2::bigint[])
   ORDER BY s.sku, s.warehouse_id
-  FOR UPDATE
+  FOR UPDATE OF s
+),
+usable AS (
+  SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
 ),
 shortages AS (
-  SELECT r.sku, r.count AS requested, COALESCE(SUM(l.available), 0)::bigint AS available
-  FROM requested r LEFT JOIN locked l ON l.sku = r.sku
+  SELECT r.sku, r.count AS requested, COALESCE(SUM(u.available), 0)::bigint AS available
+  FROM requested r LEFT JOIN usable u ON u.sku = r.sku
   GROUP BY r.sku, r.count
-  HAVING COALESCE(SUM(l.available), 0) < r.count
+  HAVING COALESCE(SUM(u.available), 0) < r.count
 ),
 new_order AS (
   INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
@@ -32,23 +38,25 @@ new_order AS (
   RETURNING id, status, shortages, created_at, payment_deadline
 ),
 allocation AS (
-  SELECT l.sku, l.warehouse_id,
-         LEAST(l.available, r.count - (SUM(l.available) OVER (PARTITION BY l.sku ORDER BY l.warehouse_id) - l.available)) AS take
-  FROM locked l JOIN requested r ON r.sku = l.sku
+  SELECT u.sku, u.warehouse_id,
+         LEAST(u.available, r.count - (SUM(u.available) OVER by_strategy - u.available)) AS take
+  FROM usable u JOIN requested r ON r.sku = u.sku
+  WINDOW by_strategy AS (
+    PARTITION BY u.sku
+    ORDER BY CASE WHEN $9::text = 'most_available' THEN -u.available ELSE u.priority::bigint END, u.warehouse_id
+  )
 ),
-reserved AS (
-  UPDATE stocks s SET reserved = s.reserved + a.take
+stock_changes AS (
+  SELECT a.sku, a.warehouse_id, 'RESERVATION' AS kind, 0::bigint AS total_delta, a.take AS reserved_delta, o.id AS order_id, '' AS reason
   FROM allocation a, new_order o
-  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0 AND s.sku = a.sku AND s.warehouse_id = a.warehouse_id
-  RETURNING s.sku
+  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
 ),
 reservation_rows AS (
   INSERT INTO reservations (order_id, sku, warehouse_id, count)
-  SELECT o.id, a.sku, a.warehouse_id, a.take FROM allocation a, new_order o
-  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
+  SELECT order_id, sku, warehouse_id, reserved_delta FROM stock_changes
 ),
 event AS (
   INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
   SELECT $7, o.id, $1, o.status, 'NEW', $4::jsonb, o.created_at, $8, 1 FROM new_order o
-)
+),${stockChangeCtes({ at: 'now()', traceparent: '$8' })}
 SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o`;

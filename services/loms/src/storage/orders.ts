@@ -1,13 +1,15 @@
 // The orders table: creation with reservation and status changes in one statement each, reads and locks.
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
-import type { CreateOrderOutcome, NewOrder, OrderRepository, Tx } from '../app/ports';
+import type { CreateOrderOutcome, NewOrder, OrderRepository, ReservationSettlement, Tx } from '../app/ports';
+import type { AllocationStrategy } from '../domain/allocation';
 import type { Order, StockShortage } from '../domain/order';
+import type { OrderStatusChanged } from '../domain/statusChange';
 import { createOrderStatement } from './createOrderStatement';
 import { orderColumns, toOrder, type OrderRow } from './orderRows';
 import { statusChangeStatement } from './statusChangeStatement';
 
-export function orderRepository(pool: Pool): OrderRepository {
+export function orderRepository(pool: Pool, strategy: AllocationStrategy): OrderRepository {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
   const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<Order | undefined> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
@@ -38,6 +40,7 @@ export function orderRepository(pool: Pool): OrderRepository {
           order.paymentTimeoutMs,
           order.event.eventId,
           order.event.traceparent ?? null,
+          strategy,
         ],
       });
       const row = rows[0];
@@ -60,24 +63,9 @@ export function orderRepository(pool: Pool): OrderRepository {
       return row && { order: toOrder(row), now: row.read_at };
     },
 
-    async changeStatusIfUnchanged(event, settlement) {
-      const { rowCount } = await pool.query({
-        name: 'loms_change_order_status',
-        text: statusChangeStatement,
-        values: [
-          event.orderId,
-          event.previousStatus,
-          event.status,
-          event.occurredAt,
-          settlement === 'writeOff',
-          event.eventId,
-          JSON.stringify(event.items),
-          event.traceparent ?? null,
-          event.version,
-        ],
-      });
-      return rowCount === 1;
-    },
+    changeStatusIfUnchanged: async (event, settlement) =>
+      (await changeStatuses(pool as unknown as Queryable, [event], settlement)).length === 1,
+    changeStatusesIfUnchanged: (tx, events, settlement) => changeStatuses(q(tx), events, settlement),
 
     getByIdempotencyKey: (userId, key) =>
       one(undefined, 'loms_order_by_key', `SELECT ${orderColumns} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]),
@@ -90,16 +78,6 @@ export function orderRepository(pool: Pool): OrderRepository {
         values: [userId, beforeId ?? Number.MAX_SAFE_INTEGER, limit],
       });
       return rows.map(toOrder);
-    },
-
-    async applyStatusChanges(tx, events) {
-      await q(tx).query({
-        name: 'loms_apply_status_changes',
-        text: `UPDATE orders o SET status = c.status, updated_at = c.at, event_version = c.version
-               FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::integer[]) AS c(id, status, at, version)
-               WHERE o.id = c.id`,
-        values: [events.map((e) => e.orderId), events.map((e) => e.status), events.map((e) => e.occurredAt), events.map((e) => e.version)],
-      });
     },
 
     lockExpired: (tx, now, limit) =>
@@ -120,4 +98,27 @@ export function orderRepository(pool: Pool): OrderRepository {
         [createdBefore, limit],
       ),
   };
+}
+
+async function changeStatuses(q: Queryable, events: OrderStatusChanged[], settlement: ReservationSettlement): Promise<number[]> {
+  if (events.length === 0) return [];
+  const at = events[0]?.occurredAt;
+  if (events.some((e) => e.status !== events[0]?.status || e.occurredAt.getTime() !== at?.getTime()))
+    throw new Error('one batch of status changes has one target status and one time');
+  const { rows } = await q.query<{ id: string }>({
+    name: 'loms_change_order_statuses',
+    text: statusChangeStatement,
+    values: [
+      events.map((e) => e.orderId),
+      events.map((e) => e.previousStatus),
+      events[0]?.status,
+      at,
+      settlement === 'writeOff',
+      events.map((e) => e.eventId),
+      events.map((e) => JSON.stringify(e.items)),
+      events.map((e) => e.traceparent ?? null),
+      events.map((e) => e.version),
+    ],
+  });
+  return rows.map((r) => Number(r.id));
 }

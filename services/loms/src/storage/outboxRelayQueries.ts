@@ -2,23 +2,45 @@
 import type { Queryable } from '@shop/platform';
 import type { OrderItem } from '../domain/order';
 
-export interface OutboxRow {
+/** What a stock level event's outbox row holds besides its id and time (stockChangeSql.ts writes it). */
+export interface StockLevelPayload {
+  sku: number;
+  warehouse_id: number;
+  total: number;
+  reserved: number;
+  available: number;
+  sku_available: number;
+  cause: 'RECEIPT' | 'ADJUSTMENT' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK';
+}
+
+interface OutboxRowBase {
   id: string;
   event_id: string;
+  occurred_at: Date;
+  traceparent: string | null;
+}
+
+export interface OrderStatusRow extends OutboxRowBase {
+  event_type: 'order.status_changed';
   order_id: string;
   user_id: string;
   status: string;
   previous_status: string;
   items: OrderItem[];
-  occurred_at: Date;
-  traceparent: string | null;
   version: number;
 }
+
+export interface StockLevelRow extends OutboxRowBase {
+  event_type: 'stock.level_changed';
+  payload: StockLevelPayload;
+}
+
+export type OutboxRow = OrderStatusRow | StockLevelRow;
 
 export async function fetchUnpublished(q: Queryable, limit: number): Promise<OutboxRow[]> {
   const { rows } = await q.query<OutboxRow>({
     name: 'loms_outbox_unpublished',
-    text: `SELECT id, event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version
+    text: `SELECT id, event_id, event_type, order_id, user_id, status, previous_status, items, payload, occurred_at, traceparent, version
            FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`,
     values: [limit],
   });

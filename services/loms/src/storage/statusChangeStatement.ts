@@ -1,38 +1,41 @@
-// A status change of one order as one statement (atomic on its own, one round trip), applied only if
-// the order is still in the status, and at the event version, the caller decided on: set the new status
-// and version $9 (locking the order row first, as the canceller does), lock the order's stock rows in
-// (sku, warehouse) order, settle its reservations (write off or release), and write the event.
-// Returns one row when it was applied.
-// The count(*) gate reads every locked row before the first stock update, which keeps the lock order.
+// Status changes of a batch of orders as one statement (atomic on its own, one round trip), each applied only
+// if its order is still in the status, and at the event version, the caller decided on: set the new status
+// $3 and the order's version (locking the order row first, as the canceller does), lock every stock row of the
+// orders' SKUs in (sku, warehouse) order, settle their reservations (write off when $5, else release) as stock
+// changes (movements and level events, stockChangeSql.ts), and write each order's event.
+// Per order: $1 id, $2 previous status, $6 event id, $7 items, $8 traceparent, $9 version. $4 is the time of
+// the change. Returns the ids of the orders it changed.
+import { stockChangeCtes } from './stockChangeSql';
+
 export const statusChangeStatement = `
-WITH changed AS (
-  UPDATE orders SET status = $3, updated_at = $4, event_version = $9::integer
-  WHERE id = $1 AND status = $2 AND event_version = $9::integer - 1
-  RETURNING id, user_id
+WITH wanted AS (
+  SELECT * FROM unnest($1::bigint[], $2::text[], $6::uuid[], $7::jsonb[], $8::text[], $9::integer[])
+    AS w(order_id, previous_status, event_id, items, traceparent, version)
+),
+changed AS (
+  UPDATE orders o SET status = $3, updated_at = $4, event_version = w.version
+  FROM wanted w
+  WHERE o.id = w.order_id AND o.status = w.previous_status AND o.event_version = w.version - 1
+  RETURNING o.id, o.user_id, w.previous_status, w.event_id, w.items, w.traceparent, w.version
 ),
 locked AS (
-  SELECT s.sku, s.warehouse_id
+  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active
   FROM stocks s
-  WHERE (s.sku, s.warehouse_id) IN (SELECT r.sku, r.warehouse_id FROM reservations r JOIN changed c ON r.order_id = c.id)
+  WHERE s.sku IN (SELECT r.sku FROM reservations r JOIN changed c ON r.order_id = c.id)
   ORDER BY s.sku, s.warehouse_id
   FOR UPDATE
 ),
 settled AS (
   DELETE FROM reservations r USING changed c WHERE r.order_id = c.id
-  RETURNING r.sku, r.warehouse_id, r.count
+  RETURNING r.order_id, r.sku, r.warehouse_id, r.count
 ),
-per_row AS (
-  SELECT sku, warehouse_id, SUM(count) AS count FROM settled GROUP BY sku, warehouse_id
-),
-stock AS (
-  UPDATE stocks s
-  SET reserved = s.reserved - p.count,
-      total = s.total - CASE WHEN $5::boolean THEN p.count ELSE 0 END
-  FROM per_row p
-  WHERE s.sku = p.sku AND s.warehouse_id = p.warehouse_id AND (SELECT count(*) FROM locked) > 0
+stock_changes AS (
+  SELECT sku, warehouse_id, CASE WHEN $5::boolean THEN 'WRITE_OFF' ELSE 'RELEASE' END AS kind,
+         CASE WHEN $5::boolean THEN -count ELSE 0 END AS total_delta, -count AS reserved_delta, order_id, '' AS reason
+  FROM settled
 ),
 event AS (
   INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
-  SELECT $6, c.id, c.user_id, $3, $2, $7::jsonb, $4, $8, $9 FROM changed c
-)
+  SELECT c.event_id, c.id, c.user_id, $3, c.previous_status, c.items, $4, c.traceparent, c.version FROM changed c ORDER BY c.id
+),${stockChangeCtes({ at: '$4', traceparent: '(SELECT c.traceparent FROM changed c ORDER BY c.id LIMIT 1)' })}
 SELECT id FROM changed`;

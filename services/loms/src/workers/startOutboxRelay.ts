@@ -1,10 +1,10 @@
 // The outbox relay: publishes unpublished outbox rows to Kafka in order and marks them published
 // once the broker acknowledged. One relay is active across replicas; the others stand by.
 import type { Pool } from 'pg';
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { withTimeout, type Logger, type Queryable } from '@shop/platform';
 import { fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
-import { orderStatusMessage } from '../transport/kafka/orderStatusMessage';
+import { outboxAddress, outboxMessage, type OutboxTopics } from '../transport/kafka/outboxMessage';
 import { startPublishSpans } from '../transport/kafka/publishSpans';
 import { advisoryLeadership, defaultLeadershipTiming } from './advisoryLeadership';
 
@@ -12,7 +12,7 @@ import { advisoryLeadership, defaultLeadershipTiming } from './advisoryLeadershi
 const relayLockKey = 0x4c4f4d53;
 
 export interface OutboxRelayOptions {
-  topic: string;
+  topics: OutboxTopics;
   batchSize: number;
   pollIntervalMs: number;
   sendTimeoutMs: number;
@@ -51,14 +51,19 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
     }
     // Leadership may have been lost while the rows were read: then another replica publishes them.
     if (!leadership.isLeading()) return 0;
-    const spans = startPublishSpans(rows, options.topic);
+    const addresses = rows.map((row) => outboxAddress(row, options.topics));
+    const spans = startPublishSpans(rows, addresses);
+    // One request for every topic: within a partition, messages keep the order of the outbox.
+    const topicMessages = new Map<string, Message[]>();
+    rows.forEach((row, i) => {
+      const topic = addresses[i]?.topic ?? options.topics.orderStatus;
+      const messages = topicMessages.get(topic) ?? [];
+      messages.push(outboxMessage(row, spans.traceparents[i] ?? row.traceparent ?? undefined));
+      topicMessages.set(topic, messages);
+    });
     try {
       await withTimeout(
-        producer.send({
-          topic: options.topic,
-          acks: -1,
-          messages: rows.map((row, i) => orderStatusMessage(row, spans.traceparents[i] ?? row.traceparent ?? undefined)),
-        }),
+        producer.sendBatch({ acks: -1, topicMessages: [...topicMessages].map(([topic, messages]) => ({ topic, messages })) }),
         options.sendTimeoutMs,
         'publishing to Kafka',
       );

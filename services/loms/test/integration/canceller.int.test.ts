@@ -118,7 +118,7 @@ describe('timeout canceller', () => {
     );
     const errors: unknown[] = [];
     const cancellers = databases.map((db) =>
-      startOrderCanceller(lomsDeps(db, 1_000), logger, {
+      startOrderCanceller(lomsDeps(db, { paymentTimeoutMs: 1_000, allocationStrategy: 'priority' }), logger, {
         intervalMs: 20,
         batchSize: 50,
         stuckNewAfterMs: 60_000,

@@ -91,7 +91,7 @@ describe('a LOMS whose own clock is an hour off', () => {
     const fresh = await create(server);
     const due = await create(quick);
     await new Promise((r) => setTimeout(r, 1_500));
-    const deps = lomsDeps(db, timeoutMs);
+    const deps = lomsDeps(db, { paymentTimeoutMs: timeoutMs, allocationStrategy: 'priority' });
     const options = { batchSize: 100, stuckNewAfterMs: 60_000 };
 
     skewProcessClock(hourMs);

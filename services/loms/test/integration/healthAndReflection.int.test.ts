@@ -64,7 +64,11 @@ describe('health and reflection', () => {
       });
     try {
       const listed = (await ask({ list_services: '' })) as { list_services_response: { service: { name: string }[] } };
-      expect(listed.list_services_response.service.map((s) => s.name).sort()).toEqual(['grpc.health.v1.Health', 'loms.v1.LomsService']);
+      expect(listed.list_services_response.service.map((s) => s.name).sort()).toEqual([
+        'grpc.health.v1.Health',
+        'loms.v1.InventoryService',
+        'loms.v1.LomsService',
+      ]);
       const described = (await ask({ file_containing_symbol: 'loms.v1.LomsService' })) as {
         file_descriptor_response: { file_descriptor_proto: Buffer[] };
       };

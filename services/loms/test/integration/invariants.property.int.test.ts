@@ -32,7 +32,7 @@ beforeAll(async () => {
     logger: createLogger('test', 'silent'),
     applicationName: 'property',
   });
-  deps = lomsDeps(db, paymentTimeoutMs);
+  deps = lomsDeps(db, { paymentTimeoutMs, allocationStrategy: 'priority' });
 });
 afterAll(() => db.close());
 

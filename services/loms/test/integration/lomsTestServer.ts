@@ -1,4 +1,5 @@
 // Starts the real LOMS (TLS gRPC on port 0) over a fresh database, with a generated client.
+import { setStockRow } from './setStockRow';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
 import { callUnary, createLogger, type UnaryMethod } from '@shop/platform';
@@ -51,12 +52,7 @@ export async function startLomsTestServer(env: Record<string, string> = {}, data
 export async function setStock(pool: Pool, rows: { sku: number; warehouseId: number; total: number; reserved?: number }[]): Promise<void> {
   await pool.query("INSERT INTO warehouses (id, name) VALUES (1, 'w1'), (2, 'w2'), (3, 'w3') ON CONFLICT DO NOTHING");
   await pool.query('DELETE FROM stocks WHERE NOT EXISTS (SELECT 1 FROM reservations r WHERE r.sku = stocks.sku)');
-  for (const r of rows)
-    await pool.query(
-      `INSERT INTO stocks (sku, warehouse_id, total, reserved) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (sku, warehouse_id) DO UPDATE SET total = excluded.total, reserved = excluded.reserved`,
-      [r.sku, r.warehouseId, r.total, r.reserved ?? 0],
-    );
+  for (const r of rows) await pool.query(setStockRow, [r.sku, r.warehouseId, r.total, r.reserved ?? 0]);
 }
 
 export async function stockRows(pool: Pool, sku: number): Promise<{ warehouseId: number; total: number; reserved: number }[]> {

@@ -110,7 +110,12 @@ describe('outbox relay', () => {
 
   it('keeps one relay active across replicas and lets a standby take over when the active one stops', async () => {
     const logger = createLogger('test', 'silent');
-    const options = { topic, batchSize: 100, pollIntervalMs: 20, sendTimeoutMs: 2_000 };
+    const options = {
+      topics: { orderStatus: topic, stockLevels: 'loms.stock-levels' },
+      batchSize: 100,
+      pollIntervalMs: 20,
+      sendTimeoutMs: 2_000,
+    };
     const pools = [new Pool({ connectionString: server.databaseUrl, max: 3 }), new Pool({ connectionString: server.databaseUrl, max: 3 })];
     const published = [0, 0];
     // The server's own relay holds the lock: stop it so that these two compete.

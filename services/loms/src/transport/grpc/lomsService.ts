@@ -33,11 +33,11 @@ export function lomsService(deps: LomsDeps, logger: Logger): loms.LomsServiceSer
 
     listOrders: unary('ListOrders', async (req: loms.ListOrdersRequest): Promise<loms.ListOrdersResponse> => {
       checkPageSize(new RequestChecks().positive('user_id', req.userId), req.pageSize).throwIfAny();
-      const beforeOrderId = decodePageToken(req.userId, req.pageToken);
+      const beforeOrderId = decodePageToken(String(req.userId), req.pageToken);
       const page = await listOrders(deps, { userId: req.userId, pageSize: req.pageSize || defaultPageSize, beforeOrderId });
       return {
         orders: page.orders.map(orderToProto),
-        nextPageToken: page.nextBeforeOrderId === undefined ? '' : encodePageToken(req.userId, page.nextBeforeOrderId),
+        nextPageToken: page.nextBeforeOrderId === undefined ? '' : encodePageToken(String(req.userId), page.nextBeforeOrderId),
       };
     }),
 
@@ -56,7 +56,15 @@ export function lomsService(deps: LomsDeps, logger: Logger): loms.LomsServiceSer
     stocks: unary('Stocks', async (req: loms.StocksRequest): Promise<loms.StocksResponse> => {
       checkSku(req.sku);
       const stock = await getStocks(deps, req.sku);
-      return { available: stock.available, warehouses: stock.warehouses };
+      return {
+        available: stock.available,
+        warehouses: stock.warehouses.map((w) => ({
+          warehouseId: w.warehouseId,
+          total: w.total,
+          reserved: w.reserved,
+          available: w.available,
+        })),
+      };
     }),
   };
 }

@@ -1,18 +1,17 @@
-// Opaque page tokens for ListOrders: the last order id of a page, bound to the user it was issued for.
+// Opaque page tokens of LOMS lists: the last id of a page, bound to the list it was issued for (a scope such
+// as the user of ListOrders, or the sku and warehouse of ListStockMovements). ListOrders' tokens read `o1:<user>:<id>`.
 import { InvalidArgumentError } from '@shop/platform';
 
-const prefix = 'o1:';
-
-export function encodePageToken(userId: number, beforeOrderId: number): string {
-  return Buffer.from(`${prefix}${userId}:${beforeOrderId}`).toString('base64url');
+export function encodePageToken(scope: string, beforeId: number): string {
+  return Buffer.from(`o1:${scope}:${beforeId}`).toString('base64url');
 }
 
-export function decodePageToken(userId: number, token: string): number | undefined {
+export function decodePageToken(scope: string, token: string): number | undefined {
   if (token === '') return undefined;
-  const match = /^o1:(\d+):(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  const beforeOrderId = Number(match?.[2]);
+  const match = /^o1:(.+):(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  const beforeId = Number(match?.[2]);
   // Ids we issue are safe integers; a larger one would round, and overflow bigint in the query.
-  if (!match || Number(match[1]) !== userId || !Number.isSafeInteger(beforeOrderId) || beforeOrderId <= 0)
-    throw new InvalidArgumentError([{ field: 'page_token', description: 'is not a token this server issued for this user' }]);
-  return beforeOrderId;
+  if (!match || match[1] !== scope || !Number.isSafeInteger(beforeId) || beforeId <= 0)
+    throw new InvalidArgumentError([{ field: 'page_token', description: 'is not a token this server issued for this list' }]);
+  return beforeId;
 }

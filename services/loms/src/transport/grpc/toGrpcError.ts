@@ -8,6 +8,7 @@ import {
   OrderStatusConflictError,
   PaymentDeadlinePassedError,
 } from '../../domain/errors';
+import { StockBelowReservedError, StockChangedError, WarehouseNotFoundError } from '../../domain/inventoryErrors';
 
 const domain = 'loms.v1';
 /**
@@ -17,7 +18,15 @@ const domain = 'loms.v1';
 export const maxStockViolations = 20;
 
 export function toGrpcError(err: unknown): StatusError | undefined {
-  if (err instanceof OrderNotFoundError) return statusError(grpc.status.NOT_FOUND, err.message);
+  if (err instanceof OrderNotFoundError || err instanceof WarehouseNotFoundError) return statusError(grpc.status.NOT_FOUND, err.message);
+  if (err instanceof StockChangedError)
+    return statusError(grpc.status.ABORTED, err.message, [
+      { kind: 'ErrorInfo', value: { reason: 'STOCK_CHANGED', domain, metadata: { current_total: String(err.currentTotal) } } },
+    ]);
+  if (err instanceof StockBelowReservedError)
+    return statusError(grpc.status.FAILED_PRECONDITION, err.message, [
+      { kind: 'ErrorInfo', value: { reason: 'STOCK_BELOW_RESERVED', domain, metadata: { reserved: String(err.reserved) } } },
+    ]);
   if (err instanceof InsufficientStockError) {
     const listed = [...err.shortages].sort((a, b) => a.sku - b.sku).slice(0, maxStockViolations);
     return statusError(grpc.status.FAILED_PRECONDITION, err.message, [

@@ -4,6 +4,7 @@ import { orderStatusMessage } from './orderStatusMessage';
 
 const row = {
   id: '9',
+  event_type: 'order.status_changed' as const,
   event_id: '3f0c2b8e-4d0a-4c3b-9e77-1a2b3c4d5e6f',
   order_id: '42',
   user_id: '7',

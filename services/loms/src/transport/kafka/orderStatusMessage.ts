@@ -2,7 +2,7 @@
 // headers = CloudEvents 1.0 in Kafka binary mode, plus event-type and the producer span's traceparent.
 import type { Message } from 'kafkajs';
 import { events, loms } from '@shop/proto';
-import type { OutboxRow } from '../../storage/outboxRelayQueries';
+import type { OrderStatusRow } from '../../storage/outboxRelayQueries';
 
 export const eventTypeHeader = 'order.status_changed';
 export const cloudEventType = 'shop.order.status_changed.v1';
@@ -11,7 +11,7 @@ export const cloudEventSource = 'loms';
 const toProtoStatus = (status: string): loms.OrderStatus => loms.orderStatusFromJSON(`ORDER_STATUS_${status}`);
 
 /** `traceparent` is the producer span's: the message continues the trace of the change. */
-export function orderStatusMessage(row: OutboxRow, traceparent: string | undefined): Message {
+export function orderStatusMessage(row: OrderStatusRow, traceparent: string | undefined): Message {
   const value = events.OrderStatusChanged.toJSON({
     eventId: row.event_id,
     orderId: Number(row.order_id),

@@ -1,7 +1,8 @@
 // Producer spans of the relay: each message's span continues the trace of the request that changed
-// the order (the outbox row's traceparent), and the message carries the span's own traceparent on.
+// stock or the order (the outbox row's traceparent), and the message carries the span's own traceparent on.
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { OutboxRow } from '../../storage/outboxRelayQueries';
+import type { OutboxAddress } from './outboxMessage';
 
 const tracer = trace.getTracer('loms-outbox-relay');
 
@@ -10,8 +11,9 @@ export interface PublishSpans {
   end(err?: unknown): void;
 }
 
-export function startPublishSpans(rows: OutboxRow[], topic: string): PublishSpans {
-  const spans: Span[] = rows.map((row) => {
+export function startPublishSpans(rows: OutboxRow[], addresses: OutboxAddress[]): PublishSpans {
+  const spans: Span[] = rows.map((row, i) => {
+    const { topic, key } = addresses[i] ?? { topic: '', key: '' };
     const parent = row.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: row.traceparent }) : ROOT_CONTEXT;
     return tracer.startSpan(
       `send ${topic}`,
@@ -21,7 +23,7 @@ export function startPublishSpans(rows: OutboxRow[], topic: string): PublishSpan
           'messaging.system': 'kafka',
           'messaging.operation.type': 'send',
           'messaging.destination.name': topic,
-          'messaging.kafka.message.key': row.order_id,
+          'messaging.kafka.message.key': key,
           'messaging.message.id': row.event_id,
         },
       },

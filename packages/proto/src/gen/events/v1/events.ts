@@ -43,6 +43,36 @@ export interface OrderStatusChanged {
   version: number;
 }
 
+/**
+ * StockLevelChanged is published as its JSON mapping to the stock level topic
+ * (`loms.stock-levels` by default), keyed by the SKU in decimal, for every receipt and stock count,
+ * and when a SKU's available stock over its active warehouses reaches 0 or leaves 0, whatever
+ * caused it. Delivery is at least once and in order per SKU; see docs/events.md.
+ */
+export interface StockLevelChanged {
+  /** A UUID, unique per event; consumers deduplicate by it. */
+  eventId: string;
+  /** The SKU. */
+  sku: number;
+  /**
+   * The warehouse whose stock row changed (for OUT_OF_STOCK and BACK_IN_STOCK, the row whose
+   * change caused it).
+   */
+  warehouseId: number;
+  /** That row's total after the change. */
+  total: number;
+  /** That row's reserved after the change. */
+  reserved: number;
+  /** That row's available after the change (0 when its warehouse is inactive). */
+  available: number;
+  /** The SKU's available units over all active warehouses after the change. */
+  skuAvailable: number;
+  /** RECEIPT, ADJUSTMENT, OUT_OF_STOCK (sku_available reached 0) or BACK_IN_STOCK (it left 0). */
+  cause: string;
+  /** When the change happened, by the database's clock. */
+  occurredAt: Date | undefined;
+}
+
 function createBaseOrderStatusChanged(): OrderStatusChanged {
   return {
     eventId: "",
@@ -251,6 +281,229 @@ export const OrderStatusChanged: MessageFns<OrderStatusChanged> = {
     message.occurredAt = object.occurredAt ?? undefined;
     message.items = object.items?.map((e) => OrderItem.fromPartial(e)) || [];
     message.version = object.version ?? 0;
+    return message;
+  },
+};
+
+function createBaseStockLevelChanged(): StockLevelChanged {
+  return {
+    eventId: "",
+    sku: 0,
+    warehouseId: 0,
+    total: 0,
+    reserved: 0,
+    available: 0,
+    skuAvailable: 0,
+    cause: "",
+    occurredAt: undefined,
+  };
+}
+
+export const StockLevelChanged: MessageFns<StockLevelChanged> = {
+  encode(message: StockLevelChanged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.eventId !== "") {
+      writer.uint32(10).string(message.eventId);
+    }
+    if (message.sku !== 0) {
+      writer.uint32(16).uint32(message.sku);
+    }
+    if (message.warehouseId !== 0) {
+      writer.uint32(24).int64(message.warehouseId);
+    }
+    if (message.total !== 0) {
+      writer.uint32(32).uint64(message.total);
+    }
+    if (message.reserved !== 0) {
+      writer.uint32(40).uint64(message.reserved);
+    }
+    if (message.available !== 0) {
+      writer.uint32(48).uint64(message.available);
+    }
+    if (message.skuAvailable !== 0) {
+      writer.uint32(56).uint64(message.skuAvailable);
+    }
+    if (message.cause !== "") {
+      writer.uint32(66).string(message.cause);
+    }
+    if (message.occurredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.occurredAt), writer.uint32(74).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StockLevelChanged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStockLevelChanged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.eventId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sku = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.warehouseId = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.total = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reserved = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.available = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.skuAvailable = longToNumber(reader.uint64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.cause = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.occurredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StockLevelChanged {
+    return {
+      eventId: isSet(object.eventId)
+        ? globalThis.String(object.eventId)
+        : isSet(object.event_id)
+        ? globalThis.String(object.event_id)
+        : "",
+      sku: isSet(object.sku) ? globalThis.Number(object.sku) : 0,
+      warehouseId: isSet(object.warehouseId)
+        ? globalThis.Number(object.warehouseId)
+        : isSet(object.warehouse_id)
+        ? globalThis.Number(object.warehouse_id)
+        : 0,
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+      reserved: isSet(object.reserved) ? globalThis.Number(object.reserved) : 0,
+      available: isSet(object.available) ? globalThis.Number(object.available) : 0,
+      skuAvailable: isSet(object.skuAvailable)
+        ? globalThis.Number(object.skuAvailable)
+        : isSet(object.sku_available)
+        ? globalThis.Number(object.sku_available)
+        : 0,
+      cause: isSet(object.cause) ? globalThis.String(object.cause) : "",
+      occurredAt: isSet(object.occurredAt)
+        ? fromJsonTimestamp(object.occurredAt)
+        : isSet(object.occurred_at)
+        ? fromJsonTimestamp(object.occurred_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: StockLevelChanged): unknown {
+    const obj: any = {};
+    if (message.eventId !== "") {
+      obj.eventId = message.eventId;
+    }
+    if (message.sku !== 0) {
+      obj.sku = Math.round(message.sku);
+    }
+    if (message.warehouseId !== 0) {
+      obj.warehouseId = Math.round(message.warehouseId);
+    }
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    if (message.reserved !== 0) {
+      obj.reserved = Math.round(message.reserved);
+    }
+    if (message.available !== 0) {
+      obj.available = Math.round(message.available);
+    }
+    if (message.skuAvailable !== 0) {
+      obj.skuAvailable = Math.round(message.skuAvailable);
+    }
+    if (message.cause !== "") {
+      obj.cause = message.cause;
+    }
+    if (message.occurredAt !== undefined) {
+      obj.occurredAt = message.occurredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StockLevelChanged>, I>>(base?: I): StockLevelChanged {
+    return StockLevelChanged.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StockLevelChanged>, I>>(object: I): StockLevelChanged {
+    const message = createBaseStockLevelChanged();
+    message.eventId = object.eventId ?? "";
+    message.sku = object.sku ?? 0;
+    message.warehouseId = object.warehouseId ?? 0;
+    message.total = object.total ?? 0;
+    message.reserved = object.reserved ?? 0;
+    message.available = object.available ?? 0;
+    message.skuAvailable = object.skuAvailable ?? 0;
+    message.cause = object.cause ?? "";
+    message.occurredAt = object.occurredAt ?? undefined;
     return message;
   },
 };

@@ -1,0 +1,29 @@
+// What the inventory use cases need from storage; storage/inventory.ts implements it.
+import type { ConsistencyReport, StockChange, StockLevel, StockMovement, Warehouse, WarehouseId } from '../domain/inventory';
+import type { Sku } from '../domain/order';
+import type { Tx } from './ports';
+
+/** What claiming an idempotency key found. */
+export type KeyClaim = { kind: 'claimed' } | { kind: 'replay'; response: unknown } | { kind: 'usedForOther' };
+
+export interface InventoryRepository {
+  listWarehouses(): Promise<Warehouse[]>;
+  /** Creates the warehouse (id 0) or replaces it and, when `active` changed, its stock rows' availability; undefined for an unknown id. */
+  upsertWarehouse(warehouse: Warehouse, traceparent: string | undefined): Promise<Warehouse | undefined>;
+  /**
+   * Claims `key` for `request` in the transaction: a concurrent claim of the same key waits for this one, then
+   * finds the response stored with it (or that it was used for another request).
+   */
+  claimKey(tx: Tx, key: string, request: object): Promise<KeyClaim>;
+  storeResponse(tx: Tx, key: string, response: object): Promise<void>;
+  /** Locks the warehouse against changes until the transaction ends; false when there is none. */
+  lockWarehouse(tx: Tx, id: WarehouseId): Promise<boolean>;
+  /** Locks every stock row of the SKUs (creating the rows of `warehouseId` that are missing), in lock order. */
+  lockStock(tx: Tx, warehouseId: WarehouseId, skus: Sku[]): Promise<StockLevel[]>;
+  /** Applies the changes to locked rows with their movements and level events; the levels of the changed rows, by SKU. */
+  applyChanges(tx: Tx, changes: StockChange[], traceparent: string | undefined): Promise<StockLevel[]>;
+  /** The SKU's movements, newest first, below `beforeId`; `warehouseId` undefined = all warehouses. */
+  listMovements(sku: Sku, warehouseId: WarehouseId | undefined, beforeId: number | undefined, limit: number): Promise<StockMovement[]>;
+  /** Recomputes the rows of the SKUs (all when undefined) from their records, in one snapshot. */
+  checkConsistency(skus: Sku[] | undefined, listAtMost: number): Promise<ConsistencyReport>;
+}

@@ -1,0 +1,33 @@
+import type { StockLevel, WarehouseId } from '../domain/inventory';
+import { mergeItems, type OrderItem } from '../domain/order';
+import { idempotentInventoryChange } from './idempotentInventoryChange';
+import type { LomsDeps } from './ports';
+
+export interface ReceiveStockInput {
+  /** Empty means no idempotency. */
+  idempotencyKey: string;
+  warehouseId: WarehouseId;
+  items: OrderItem[];
+}
+
+/** Adds the received units to the warehouse's stock rows (created when missing): one receipt movement each. */
+export async function receiveStock(deps: LomsDeps, input: ReceiveStockInput): Promise<StockLevel[]> {
+  const items = mergeItems(input.items);
+  const request = { method: 'ReceiveStock', idempotencyKey: input.idempotencyKey, warehouseId: input.warehouseId, items };
+  const { levels } = await idempotentInventoryChange(deps, request, async (tx) => {
+    await deps.inventory.lockStock(
+      tx,
+      input.warehouseId,
+      items.map((i) => i.sku),
+    );
+    const changes = items.map((i) => ({
+      sku: i.sku,
+      warehouseId: input.warehouseId,
+      kind: 'RECEIPT' as const,
+      totalDelta: i.count,
+      reason: input.idempotencyKey,
+    }));
+    return { levels: await deps.inventory.applyChanges(tx, changes, deps.traceparent()) };
+  });
+  return levels;
+}

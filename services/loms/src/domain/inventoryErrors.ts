@@ -1,0 +1,24 @@
+// Inventory's domain errors; the transport maps each to a status (toGrpcError.ts).
+import type { WarehouseId } from './inventory';
+
+export class WarehouseNotFoundError extends Error {
+  readonly code = 'WAREHOUSE_NOT_FOUND';
+  constructor(readonly warehouseId: WarehouseId) {
+    super(`warehouse ${warehouseId} not found`);
+  }
+}
+
+/** A compare-and-set count lost: the total is no longer what the counter expected. */
+export class StockChangedError extends Error {
+  readonly code = 'STOCK_CHANGED';
+  constructor(readonly currentTotal: number) {
+    super(`the stock changed: the total is now ${currentTotal}`);
+  }
+}
+
+export class StockBelowReservedError extends Error {
+  readonly code = 'STOCK_BELOW_RESERVED';
+  constructor(readonly reserved: number) {
+    super(`new_total is below the ${reserved} units reserved by orders`);
+  }
+}
