@@ -3,7 +3,7 @@ import { setStockRow } from './setStockRow';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
 import { callUnary, createLogger, type UnaryMethod } from '@shop/platform';
-import { loms } from '@shop/proto';
+import { inventory, loms } from '@shop/proto';
 import { freshDatabase } from '@shop/testkit/src/testDatabase';
 import { lomsCredentials, trustEnv } from '@shop/testkit/src/credentials';
 import { loadLomsConfig } from '../../src/config';
@@ -15,6 +15,9 @@ export interface LomsTestServer {
   pool: Pool;
   client: loms.LomsServiceClient;
   call<Req, Res>(method: (c: loms.LomsServiceClient) => UnaryMethod<Req, Res>, request: Req): Promise<Res>;
+  /** InventoryService, called as admin. */
+  inventory: inventory.InventoryServiceClient;
+  callInventory<Req, Res>(method: (c: inventory.InventoryServiceClient) => UnaryMethod<Req, Res>, request: Req): Promise<Res>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export async function startLomsTestServer(env: Record<string, string> = {}, data
   });
   const handle = await startLoms(config, createLogger('loms', process.env.TEST_LOG_LEVEL ?? 'silent'));
   const client = new loms.LomsServiceClient(`localhost:${handle.grpcPort}`, lomsCredentials('admin'));
+  const inventoryClient = new inventory.InventoryServiceClient(`localhost:${handle.grpcPort}`, lomsCredentials('admin'));
   const pool = new Pool({ connectionString: url, max: 4 });
   return {
     handle,
@@ -40,8 +44,11 @@ export async function startLomsTestServer(env: Record<string, string> = {}, data
     pool,
     client,
     call: (method, request) => callUnary(method(client).bind(client), request, { timeoutMs: 10_000 }),
+    inventory: inventoryClient,
+    callInventory: (method, request) => callUnary(method(inventoryClient).bind(inventoryClient), request, { timeoutMs: 10_000 }),
     async stop() {
       client.close();
+      inventoryClient.close();
       await pool.end();
       await handle.stop();
     },
