@@ -18,8 +18,9 @@ export interface AdjustStockInput {
 /** Records a stock count: the row's total becomes the counted one, as one adjustment movement. */
 export async function adjustStock(deps: LomsDeps, input: AdjustStockInput): Promise<StockLevel> {
   const request = { method: 'AdjustStock', ...input, expectedTotal: input.expectedTotal ?? null };
+  await deps.inventory.createMissingRows(input.warehouseId, [input.sku]);
   const { level } = await idempotentInventoryChange(deps, request, async (tx) => {
-    const rows = await deps.inventory.lockStock(tx, input.warehouseId, [input.sku]);
+    const rows = await deps.inventory.lockStock(tx, [input.sku]);
     const row = rows.find((r) => r.warehouseId === input.warehouseId);
     if (!row) throw new Error(`stock row ${input.sku}/${input.warehouseId} missing after it was created`);
     const totalDelta = countDelta(row, input.newTotal, input.expectedTotal);

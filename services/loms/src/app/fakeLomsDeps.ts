@@ -60,6 +60,7 @@ export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
       claimKey: notUsed,
       storeResponse: notUsed,
       lockWarehouse: notUsed,
+      createMissingRows: notUsed,
       lockStock: notUsed,
       applyChanges: notUsed,
       listMovements: notUsed,

@@ -18,8 +18,13 @@ export interface InventoryRepository {
   storeResponse(tx: Tx, key: string, response: object): Promise<void>;
   /** Locks the warehouse against changes until the transaction ends; false when there is none. */
   lockWarehouse(tx: Tx, id: WarehouseId): Promise<boolean>;
-  /** Locks every stock row of the SKUs (creating the rows of `warehouseId` that are missing), in lock order. */
-  lockStock(tx: Tx, warehouseId: WarehouseId, skus: Sku[]): Promise<StockLevel[]>;
+  /**
+   * Creates, each committed at once and empty, the warehouse's stock rows of these SKUs that are missing: so that a
+   * transaction that then locks a SKU's rows locks all of them (an uncommitted row would be invisible to the others).
+   */
+  createMissingRows(warehouseId: WarehouseId, skus: Sku[]): Promise<void>;
+  /** Locks every stock row of the SKUs, in lock order. */
+  lockStock(tx: Tx, skus: Sku[]): Promise<StockLevel[]>;
   /** Applies the changes to locked rows with their movements and level events; the levels of the changed rows, by SKU. */
   applyChanges(tx: Tx, changes: StockChange[], traceparent: string | undefined): Promise<StockLevel[]>;
   /** The SKU's movements, newest first, below `beforeId`; `warehouseId` undefined = all warehouses. */

@@ -14,12 +14,10 @@ export interface ReceiveStockInput {
 export async function receiveStock(deps: LomsDeps, input: ReceiveStockInput): Promise<StockLevel[]> {
   const items = mergeItems(input.items);
   const request = { method: 'ReceiveStock', idempotencyKey: input.idempotencyKey, warehouseId: input.warehouseId, items };
+  const skus = items.map((i) => i.sku);
+  await deps.inventory.createMissingRows(input.warehouseId, skus);
   const { levels } = await idempotentInventoryChange(deps, request, async (tx) => {
-    await deps.inventory.lockStock(
-      tx,
-      input.warehouseId,
-      items.map((i) => i.sku),
-    );
+    await deps.inventory.lockStock(tx, skus);
     const changes = items.map((i) => ({
       sku: i.sku,
       warehouseId: input.warehouseId,

@@ -178,14 +178,18 @@ export function inventoryRepository(pool: Pool, inTransaction: <T>(work: (q: Que
       return rowCount === 1;
     },
 
-    async lockStock(tx, warehouseId, skus) {
-      await q(tx).query({
+    async createMissingRows(warehouseId, skus) {
+      // FOR SHARE: a concurrent UpsertWarehouse commits first, so the row copies the warehouse's active flag as it now is.
+      await db.query({
         name: 'loms_create_missing_stock_rows',
         text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active)
-               SELECT x.sku, w.id, 0, w.active FROM unnest($2::bigint[]) AS x(sku), warehouses w WHERE w.id = $1
+               SELECT x.sku, w.id, 0, w.active FROM unnest($2::bigint[]) AS x(sku), (SELECT id, active FROM warehouses WHERE id = $1 FOR SHARE) w
                ORDER BY x.sku ON CONFLICT DO NOTHING`,
         values: [warehouseId, skus],
       });
+    },
+
+    async lockStock(tx, skus) {
       const { rows } = await q(tx).query<StockRow>({
         name: 'loms_lock_stock_of_skus',
         text: `WITH ${lockSkusCte} SELECT sku, warehouse_id, total, reserved, active FROM locked`,

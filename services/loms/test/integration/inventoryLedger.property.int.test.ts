@@ -98,10 +98,6 @@ class Model {
     return row;
   }
 
-  peek(sku: number, warehouseId: number) {
-    return this.rows.get(`${sku}:${warehouseId}`) ?? { total: 0, reserved: 0 };
-  }
-
   allocatable(sku: number) {
     return warehouses
       .filter((w) => this.rows.has(`${sku}:${w}`))
@@ -159,6 +155,7 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
         items: [{ sku: cmd.sku, count: cmd.count }],
       });
       const seen = cmd.key === '' ? undefined : model.receipts.get(cmd.key);
+      model.row(cmd.sku, cmd.warehouseId);
       if (seen !== undefined && seen !== content) return expectRejection(work, IdempotencyKeyReusedError);
       await work;
       if (seen === undefined) {
@@ -168,7 +165,8 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
       return;
     }
     case 'adjust': {
-      const row = model.peek(cmd.sku, cmd.warehouseId);
+      // The row is created (empty) before the count is decided, also for a count that is refused.
+      const row = model.row(cmd.sku, cmd.warehouseId);
       const expectedTotal = cmd.expected === 'none' ? undefined : cmd.expected === 'current' ? row.total : row.total + 1;
       const work = adjustStock(deps, {
         idempotencyKey: '',
@@ -181,7 +179,7 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
       if (cmd.expected === 'stale') return expectRejection(work, StockChangedError);
       if (cmd.newTotal < row.reserved) return expectRejection(work, StockBelowReservedError);
       await work;
-      model.row(cmd.sku, cmd.warehouseId).total = cmd.newTotal;
+      row.total = cmd.newTotal;
       return;
     }
     case 'create': {
