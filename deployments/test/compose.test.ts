@@ -194,6 +194,15 @@ describe('docker-compose.yml', () => {
       expect(envOf(service(name)).ORDER_STATUS_TOPIC ?? 'loms.order-status').toBe('loms.order-status');
   });
 
+  it('creates the stock level topic LOMS publishes to, with 4 partitions', () => {
+    const script = fs.readFileSync(path.join(deployments, 'kafka/create-topics.sh'), 'utf8');
+    expect(script).toMatch(/stock_topic="\$\{STOCK_LEVELS_TOPIC:-loms\.stock-levels\}"/);
+    expect(script).toMatch(/create "\$stock_topic" 4/);
+    expect(envOf(service('loms')).STOCK_LEVELS_TOPIC ?? 'loms.stock-levels').toBe(
+      envOf(service('kafka-init')).STOCK_LEVELS_TOPIC ?? 'loms.stock-levels',
+    );
+  });
+
   it('publishes the ports of architecture.md, on the ports the services listen on', () => {
     for (const [name, ports] of Object.entries(appServices)) {
       const s = service(name);
