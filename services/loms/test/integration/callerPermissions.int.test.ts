@@ -6,7 +6,7 @@ import tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials, readStatusDetails } from '@shop/platform';
-import { loms } from '@shop/proto';
+import { inventory, loms } from '@shop/proto';
 import { certsDir, lomsCredentials } from '@shop/testkit/src/credentials';
 import { makeTestCertificates, type CertificateFiles, type TestCertificates } from '@shop/testkit/src/testCertificates';
 import { grpcCode, setStock, startLomsTestServer, stockRows, type LomsTestServer } from './lomsTestServer';
@@ -19,6 +19,14 @@ const expectedCallers: Record<string, string[]> = {
   CancelOrder: ['checkout', 'admin'],
   Stocks: ['checkout', 'admin'],
 };
+const expectedInventoryCallers: Record<string, string[]> = {
+  ListWarehouses: ['admin'],
+  UpsertWarehouse: ['admin'],
+  ReceiveStock: ['admin'],
+  AdjustStock: ['admin'],
+  ListStockMovements: ['admin'],
+  CheckStockConsistency: ['admin'],
+};
 const identities = ['checkout', 'payments', 'admin', 'stranger'] as const;
 
 const requests: Record<string, unknown> = {
@@ -28,6 +36,26 @@ const requests: Record<string, unknown> = {
   orderPayed: loms.OrderPayedRequest.fromPartial({ orderId: 999_999 }),
   cancelOrder: loms.CancelOrderRequest.fromPartial({ orderId: 999_999 }),
   stocks: loms.StocksRequest.fromPartial({ sku: 77 }),
+};
+
+const unknownWarehouse = 999_999;
+/** Requests that change nothing, each with the code admin gets for it. */
+const inventoryRequests: Record<string, { request: unknown; adminCode: grpc.status }> = {
+  listWarehouses: { request: inventory.ListWarehousesRequest.fromPartial({}), adminCode: grpc.status.OK },
+  upsertWarehouse: {
+    request: inventory.UpsertWarehouseRequest.fromPartial({ warehouse: { warehouseId: unknownWarehouse, name: 'w', active: true } }),
+    adminCode: grpc.status.NOT_FOUND,
+  },
+  receiveStock: {
+    request: inventory.ReceiveStockRequest.fromPartial({ warehouseId: unknownWarehouse, items: [{ sku: 77, count: 1 }] }),
+    adminCode: grpc.status.NOT_FOUND,
+  },
+  adjustStock: {
+    request: inventory.AdjustStockRequest.fromPartial({ warehouseId: unknownWarehouse, sku: 77, newTotal: 1, reason: 'count' }),
+    adminCode: grpc.status.NOT_FOUND,
+  },
+  listStockMovements: { request: inventory.ListStockMovementsRequest.fromPartial({ sku: 77 }), adminCode: grpc.status.OK },
+  checkStockConsistency: { request: inventory.CheckStockConsistencyRequest.fromPartial({ skus: [77] }), adminCode: grpc.status.OK },
 };
 
 let server: LomsTestServer;
@@ -50,8 +78,13 @@ afterAll(async () => {
   certificates.remove();
 });
 
-function callAs(client: grpc.Client, method: string, request: unknown): Promise<grpc.StatusObject | grpc.ServiceError> {
-  const definition = loms.LomsServiceService[method as keyof typeof loms.LomsServiceService];
+function callAs(
+  client: grpc.Client,
+  method: string,
+  request: unknown,
+  service: grpc.ServiceDefinition = loms.LomsServiceService,
+): Promise<grpc.StatusObject | grpc.ServiceError> {
+  const definition = service[method]!;
   return new Promise((resolve) =>
     client.makeUnaryRequest(
       definition.path,
@@ -68,6 +101,9 @@ function callAs(client: grpc.Client, method: string, request: unknown): Promise<
 const pascal = (method: string) => method[0]!.toUpperCase() + method.slice(1);
 const cases = Object.keys(loms.LomsServiceService).flatMap((method) =>
   identities.map((identity) => ({ method, identity, allowed: (expectedCallers[pascal(method)] ?? []).includes(identity) })),
+);
+const inventoryCases = Object.keys(inventory.InventoryServiceService).flatMap((method) =>
+  identities.map((identity) => ({ method, identity, allowed: (expectedInventoryCallers[pascal(method)] ?? []).includes(identity) })),
 );
 
 describe('LOMS permissions by client certificate', () => {
@@ -92,6 +128,47 @@ describe('LOMS permissions by client certificate', () => {
         metadata: { caller: identity, method: `loms.v1.LomsService/${pascal(method)}` },
       },
     });
+  });
+
+  it('has an expectation and a request for every InventoryService method', () => {
+    expect(Object.keys(inventory.InventoryServiceService).map(pascal).sort()).toEqual(Object.keys(expectedInventoryCallers).sort());
+    expect(Object.keys(inventoryRequests).sort()).toEqual(Object.keys(inventory.InventoryServiceService).sort());
+  });
+
+  it.each(inventoryCases)('$identity calling InventoryService $method: allowed = $allowed', async ({ method, identity, allowed }) => {
+    const { request, adminCode } = inventoryRequests[method]!;
+    const result = await callAs(clients.get(identity)!, method, request, inventory.InventoryServiceService);
+    if (allowed) {
+      expect(result.code).toBe(adminCode);
+      return;
+    }
+    expect(result.code).toBe(grpc.status.PERMISSION_DENIED);
+    expect(readStatusDetails(result)).toContainEqual({
+      kind: 'ErrorInfo',
+      value: {
+        reason: 'CALLER_NOT_ALLOWED',
+        domain: 'auth',
+        metadata: { caller: identity, method: `loms.v1.InventoryService/${pascal(method)}` },
+      },
+    });
+  });
+
+  it('refuses checkout receiving stock or counting it: the stock stays as it was', async () => {
+    const { warehouse } = await server.callInventory((c) => c.upsertWarehouse, {
+      warehouse: { warehouseId: 0, name: 'permissions', priority: 0, active: true },
+    });
+    const warehouseId = warehouse!.warehouseId;
+    const receipt = { idempotencyKey: '', warehouseId, items: [{ sku: 502, count: 5 }] };
+    expect((await callAs(clients.get('checkout')!, 'receiveStock', receipt, inventory.InventoryServiceService)).code).toBe(
+      grpc.status.PERMISSION_DENIED,
+    );
+    expect(await stockRows(server.pool, 502)).toEqual([]);
+    await server.callInventory((c) => c.receiveStock, receipt);
+    const count = { idempotencyKey: '', warehouseId, sku: 502, newTotal: 0, reason: 'count' };
+    expect((await callAs(clients.get('payments')!, 'adjustStock', count, inventory.InventoryServiceService)).code).toBe(
+      grpc.status.PERMISSION_DENIED,
+    );
+    expect(await stockRows(server.pool, 502)).toEqual([{ warehouseId, total: 5, reserved: 0 }]);
   });
 
   it('refuses checkout paying an order: the order stays AWAITING_PAYMENT and its stock stays reserved', async () => {
