@@ -62,6 +62,7 @@ describe('alert rules', () => {
         'OutboxRelayErrors',
         'OutboxRelayInactive',
         'ServiceDown',
+        'StockDrift',
       ].sort(),
     );
     for (const rule of rules) {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary } from '@shop/platform';
-import { checkout, loms, notifications } from '@shop/proto';
+import { checkout, inventory, loms, notifications } from '@shop/proto';
 import { lomsCredentials, shopperCredentials } from '@shop/testkit/src/credentials';
 import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
 import { withDatabase } from '@shop/testkit/src/vitestGlobalSetup';
@@ -38,6 +38,8 @@ let webhook: http.Server | undefined;
 let prometheus: RunningPrometheus | undefined;
 const services: RunningService[] = [];
 let workDir = '';
+/** The LOMS database, where the traffic plants a stock drift. */
+let lomsDatabaseUrl = '';
 
 const serviceNamed = (name: string): RunningService => {
   const s = services.find((x) => x.name === name);
@@ -103,6 +105,39 @@ async function eventually<T>(what: string, probe: () => Promise<T>, done: (value
     const value = await probe();
     if (done(value) || Date.now() > until) return value;
     await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A receipt and a count through InventoryService, then a drift planted by SQL (a row changed without its movement)
+ * that a full CheckStockConsistency counts into loms_stock_drift_rows.
+ */
+async function driveInventory(): Promise<void> {
+  const client = new inventory.InventoryServiceClient(`localhost:${serviceNamed('loms').grpcPort}`, lomsCredentials('admin'));
+  try {
+    await callUnary(
+      client.receiveStock.bind(client),
+      inventory.ReceiveStockRequest.fromPartial({ idempotencyKey: 'delivery-1', warehouseId: 1, items: [{ sku: 1005, count: 10 }] }),
+      { timeoutMs },
+    );
+    await callUnary(
+      client.adjustStock.bind(client),
+      inventory.AdjustStockRequest.fromPartial({ warehouseId: 1, sku: 1005, newTotal: 8, expectedTotal: 10, reason: 'stock-take' }),
+      { timeoutMs },
+    );
+    const db = new Client({ connectionString: lomsDatabaseUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE stocks SET total = total + 3 WHERE sku = 1007 AND warehouse_id = 1');
+    } finally {
+      await db.end();
+    }
+    const report = await callUnary(client.checkStockConsistency.bind(client), inventory.CheckStockConsistencyRequest.fromPartial({}), {
+      timeoutMs,
+    });
+    expect(report.drifts.map((d) => [d.sku, d.warehouseId])).toEqual([[1007, 1]]);
+  } finally {
+    client.close();
   }
 }
 
@@ -221,6 +256,7 @@ beforeAll(async () => {
     CHECKOUT_DATABASE_URL: checkoutDb,
     NOTIFICATIONS_DATABASE_URL: notificationsDb,
   };
+  lomsDatabaseUrl = lomsDb;
   await run(['--import', 'tsx', 'scripts/migrate.ts'], oneShotEnv);
   expect(await run(['--import', 'tsx', 'scripts/seed-stock.ts'], { PATH: process.env.PATH, LOMS_DATABASE_URL: lomsDb })).toMatch(
     /seeded \d+ stock rows/,
@@ -266,6 +302,7 @@ beforeAll(async () => {
   expect(valueOf(up), 'all four services scraped').toBe('4');
   try {
     await driveTraffic();
+    await driveInventory();
   } catch (err) {
     const logs = services.map((s) => `--- ${s.name} ---\n${s.output()}`).join('\n');
     throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
@@ -324,7 +361,7 @@ describe('dashboards and alerts against a real Prometheus scraping the real serv
     expect(evaluated.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`)).toEqual([]);
   });
 
-  it('evaluates the alerts on the real metrics: dead letters and refused deliveries trigger theirs, nothing else fires', async () => {
+  it('evaluates the alerts on the real metrics: dead letters, refused deliveries and the planted stock drift trigger theirs, nothing else fires', async () => {
     const triggered = (alertname: string, label: string) =>
       eventually(
         `${alertname} pending or firing`,
@@ -339,8 +376,12 @@ describe('dashboards and alerts against a real Prometheus scraping the real serv
       expect.arrayContaining(['unreadable', 'invalid']),
     );
     expect(await triggered('NotificationsDeliveryFailing', 'channel'), `NotificationsDeliveryFailing: ${hint}`).toEqual(['webhook']);
-    // Nothing else is wrong: no other alert fires (NotificationsDeadLettered may, a minute after the bad messages).
-    const firing = await instantQuery(prometheus?.url ?? '', 'ALERTS{alertstate="firing", alertname!="NotificationsDeadLettered"}');
+    expect(await triggered('StockDrift', 'job')).toEqual(['loms']);
+    // Nothing else is wrong: no other alert fires (NotificationsDeadLettered and StockDrift may, a minute after their cause).
+    const firing = await instantQuery(
+      prometheus?.url ?? '',
+      'ALERTS{alertstate="firing", alertname!~"NotificationsDeadLettered|StockDrift"}',
+    );
     expect(firing.data?.result).toEqual([]);
   }, 40_000);
 
