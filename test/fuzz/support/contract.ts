@@ -19,14 +19,20 @@ export interface FuzzedMethod {
   request: fc.Arbitrary<MessageValue>;
   /** Which fields the documented input bounds say are out of bounds. */
   bounds: Bounds;
+  /** The google.rpc.ErrorInfo (reason and metadata keys) an answer with this code must carry, by code name. */
+  errorInfo?: Partial<Record<string, { reason: string; metadata: readonly string[] }>>;
 }
 
 export type Bound =
   | { kind: 'positive' }
   | { kind: 'between'; min: number; max: number }
-  /** At most `max` UTF-16 code units, and no NUL. */
-  | { kind: 'text'; max: number }
-  | { kind: 'orderItems'; maxCount: number; maxDistinctSkus: number };
+  /** At most `max` UTF-16 code units, and no NUL; with `nonEmpty`, not empty either. */
+  | { kind: 'text'; max: number; nonEmpty?: boolean }
+  | { kind: 'orderItems'; maxCount: number; maxDistinctSkus: number }
+  /** A repeated uint32: more than `max` is one violation of the list, else each value not positive is `field[i]`. */
+  | { kind: 'positiveList'; max: number }
+  /** A message field: missing (when required) is a violation of it, else its own fields' bounds, as `field.sub`. */
+  | { kind: 'message'; required: boolean; schema: MessageSchema; bounds: Bounds };
 
 export type Bounds = Record<string, Bound>;
 
@@ -52,7 +58,9 @@ export function isFieldOf(schema: MessageSchema, path: string): boolean {
   const field = schema.find((f) => f.name === match?.[1]);
   if (!match || !field || (match[2] !== undefined && !field.repeated)) return false;
   if (rest.length === 0) return true;
-  return typeof field.type !== 'string' && match[2] !== undefined && isFieldOf(field.type, rest.join('.'));
+  // A field inside a message: of an element of a repeated one (`items[3].count`), or of a single one (`warehouse.name`).
+  const indexed = match[2] !== undefined;
+  return typeof field.type !== 'string' && indexed === Boolean(field.repeated) && isFieldOf(field.type, rest.join('.'));
 }
 
 /** A short, readable form of a request for failure messages (long strings and lists abbreviated). */
@@ -73,6 +81,12 @@ export function expectDocumentedOutcome(method: FuzzedMethod, outcome: Outcome, 
   expect(method.allowed.map(codeName), `the code is one that docs/api.md documents for ${method.path}: ${where}`).toContain(
     codeName(outcome.code),
   );
+  const info = method.errorInfo?.[codeName(outcome.code)];
+  if (info) {
+    const infos = outcome.details.flatMap((d) => (d.kind === 'ErrorInfo' ? [d.value] : []));
+    expect(infos, `an ErrorInfo with reason ${info.reason}: ${where}`).toEqual([expect.objectContaining({ reason: info.reason })]);
+    for (const key of info.metadata) expect(infos[0]?.metadata[key], `ErrorInfo metadata ${key}: ${where}`).toMatch(/^\d+$/);
+  }
   if (outcome.code !== grpc.status.INVALID_ARGUMENT) return;
   const fields = badRequestFields(outcome);
   expect(fields.length, `INVALID_ARGUMENT carries a BadRequest field violation: ${where}`).toBeGreaterThan(0);
@@ -104,8 +118,9 @@ export function expectBoundsEnforced(method: FuzzedMethod, value: MessageValue, 
 /** The server reads a uint32 as the low 32 bits of the varint, an int32 as their signed value. */
 export const asUint32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
 export const asInt32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
-/** The string the server decodes (invalid UTF-8 becomes U+FFFD, as protobuf-es decodes it). */
-export const asText = (v: string | Uint8Array): string => new TextDecoder().decode(typeof v === 'string' ? new TextEncoder().encode(v) : v);
+/** The string the server decodes (invalid UTF-8 becomes U+FFFD, a leading U+FEFF stays text, as protobuf-es decodes it). */
+export const asText = (v: string | Uint8Array): string =>
+  new TextDecoder('utf-8', { ignoreBOM: true }).decode(typeof v === 'string' ? new TextEncoder().encode(v) : v);
 
 /** The number the server reads from an integer field (an absent field reads as 0). */
 function wireNumber(schema: MessageSchema, field: string, v: unknown): number {
@@ -114,30 +129,45 @@ function wireNumber(schema: MessageSchema, field: string, v: unknown): number {
   const value = v ?? 0n;
   if (type === 'uint32') return asUint32(value);
   if (type === 'int32') return asInt32(value);
+  if (type === 'uint64') return Number(BigInt.asUintN(64, value));
   return Number(value);
 }
 
 /** The field of each violation of the documented bounds: one entry a violation, so `items` can appear more than once. */
-export function boundViolations(schema: MessageSchema, bounds: Bounds, value: MessageValue): string[] {
+export function boundViolations(schema: MessageSchema, bounds: Bounds, value: MessageValue, prefix = ''): string[] {
   const found: string[] = [];
   for (const [field, bound] of Object.entries(bounds)) {
     const v = value[field];
     switch (bound.kind) {
       case 'positive':
-        if (wireNumber(schema, field, v) <= 0) found.push(field);
+        if (wireNumber(schema, field, v) <= 0) found.push(prefix + field);
         break;
       case 'between': {
         const n = wireNumber(schema, field, v);
-        if (n < bound.min || n > bound.max) found.push(field);
+        if (n < bound.min || n > bound.max) found.push(prefix + field);
         break;
       }
       case 'text': {
         const text = asText((v as string | Uint8Array | undefined) ?? '');
-        if (text.length > bound.max || text.includes('\u0000')) found.push(field);
+        if (text.length > bound.max || text.includes('\u0000') || (bound.nonEmpty && text === '')) found.push(prefix + field);
         break;
       }
       case 'orderItems':
         found.push(...orderItemViolations(field, (v as MessageValue[] | undefined) ?? [], bound));
+        break;
+      case 'positiveList': {
+        const list = (v as bigint[] | undefined) ?? [];
+        if (list.length > bound.max) found.push(prefix + field);
+        else
+          list.forEach((n, i) => {
+            if (asUint32(n) <= 0) found.push(`${prefix}${field}[${i}]`);
+          });
+        break;
+      }
+      case 'message':
+        if (v === undefined) {
+          if (bound.required) found.push(prefix + field);
+        } else found.push(...boundViolations(bound.schema, bound.bounds, v as MessageValue, `${prefix}${field}.`));
         break;
     }
   }

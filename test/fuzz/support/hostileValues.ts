@@ -39,6 +39,17 @@ export const hostileUint32 = (): fc.Arbitrary<bigint> =>
     fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }),
   );
 
+/** uint64 stock totals a JavaScript number holds (0..2^53 - 1): small ones, the uint32 edges, the top of the range. */
+export const hostileUint64 = (): fc.Arbitrary<bigint> =>
+  mostlyValid(
+    fc.bigInt({ min: 0n, max: 1000n }),
+    fc.constantFrom(0n, 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, maxSafe - 1n, maxSafe),
+    fc.bigInt({ min: 0n, max: maxSafe }),
+  );
+
+/** A bool as the varint it is on the wire: 0 and 1, and values only a careless encoder writes (any but 0 is true). */
+export const hostileBool = (): fc.Arbitrary<bigint> => fc.oneof(fc.constantFrom(0n, 1n), fc.constantFrom(2n, 2n ** 32n, 2n ** 64n - 1n));
+
 /** Counts: around the 1..10,000 bound and the uint32 edges. */
 export const hostileCount = (): fc.Arbitrary<bigint> =>
   mostlyValid(
@@ -113,6 +124,33 @@ const hostileNumberText = fc.constantFrom(
   '"1"',
   '[]',
 );
+
+/**
+ * Page tokens of the `o1:<scope>:<id>` form for a list other than a user's (`m<sku>:<warehouse>` for a SKU's
+ * stock movements), with hostile numbers and scopes, and plain junk.
+ */
+export const hostileScopedPageToken = (scope: string): fc.Arbitrary<string> => {
+  const number = fc.oneof(
+    hostileNumberText,
+    fc.bigInt({ min: 0n, max: maxSafe }).map(String),
+    fc.bigInt({ min: maxSafe, max: int64Max }).map(String),
+  );
+  const otherScope = fc.oneof(
+    fc.constantFrom('', 'm', `${scope}:1`, `${scope}0`, scope.toUpperCase(), ` ${scope}`),
+    fc.tuple(fc.nat(), fc.integer()).map(([sku, warehouse]) => `m${sku}:${warehouse}`),
+    fc.string({ maxLength: 20 }),
+  );
+  return fc.oneof(
+    number.map((id) => b64url(`o1:${scope}:${id}`)),
+    number.map((id) => b64(`o1:${scope}:${id}`)),
+    fc.tuple(otherScope, number).map(([s, id]) => b64url(`o1:${s}:${id}`)),
+    number.map((id) => b64url(`o2:${scope}:${id}`)),
+    number.map((id) => `o1:${scope}:${id}`),
+    fc.uint8Array({ maxLength: 64 }).map(b64url),
+    fc.json().map(b64url),
+    hostileText(),
+  );
+};
 
 /**
  * Page tokens for `userId`'s pages: random bytes as base64 and base64url, JSON objects shaped like a real

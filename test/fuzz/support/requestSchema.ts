@@ -1,8 +1,9 @@
 // The wire shape of every request the fuzz sends, and an encoder that writes any value into it, even ones
-// the generated encoders refuse or wrap (int64 beyond 2^53, uint32 beyond 2^32, repeated lists of any size).
+// the generated encoders refuse or wrap (int64 beyond 2^53, uint32 beyond 2^32, bools other than 0 and 1,
+// repeated lists of any size).
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 
-export type ScalarType = 'int64' | 'int32' | 'uint32' | 'string';
+export type ScalarType = 'int64' | 'uint64' | 'int32' | 'uint32' | 'bool' | 'string';
 
 export interface FieldSchema {
   /** As the proto names it: what a BadRequest field violation must say. */
@@ -10,6 +11,8 @@ export interface FieldSchema {
   no: number;
   type: ScalarType | MessageSchema;
   repeated?: boolean;
+  /** A repeated number written as one length-delimited run, as proto3 encoders write it. */
+  packed?: boolean;
 }
 
 export type MessageSchema = readonly FieldSchema[];
@@ -22,6 +25,10 @@ export function encodeMessage(schema: MessageSchema, value: MessageValue, writer
   for (const field of schema) {
     const v = value[field.name];
     if (v === undefined) continue;
+    if (field.packed) {
+      writePacked(writer, field, v as FieldValue[]);
+      continue;
+    }
     for (const one of field.repeated ? (v as FieldValue[]) : [v]) writeField(writer, field, one);
   }
   return writer;
@@ -29,6 +36,12 @@ export function encodeMessage(schema: MessageSchema, value: MessageValue, writer
 
 export function encodeRequest(schema: MessageSchema, value: MessageValue): Buffer {
   return Buffer.from(encodeMessage(schema, value).finish());
+}
+
+function writePacked(writer: BinaryWriter, field: FieldSchema, values: FieldValue[]): void {
+  writer.uint32(tag(field.no, WireType.LengthDelimited)).fork();
+  for (const value of values) writer.uint64(BigInt.asUintN(64, value as bigint));
+  writer.join();
 }
 
 function writeField(writer: BinaryWriter, field: FieldSchema, value: FieldValue): void {
@@ -48,7 +61,10 @@ function writeField(writer: BinaryWriter, field: FieldSchema, value: FieldValue)
       writer.uint32(tag(field.no, WireType.Varint)).int64(value as bigint);
       return;
     case 'uint32':
-      // uint64 so that values beyond 2^32 reach the wire as they are (the reader keeps the low 32 bits).
+    case 'uint64':
+    case 'bool':
+      // uint64 so that values beyond 2^32 reach the wire as they are (the reader keeps the low 32 bits of a
+      // uint32; a bool is true for any value but 0).
       writer.uint32(tag(field.no, WireType.Varint)).uint64(BigInt.asUintN(64, value as bigint));
       return;
   }
@@ -56,8 +72,8 @@ function writeField(writer: BinaryWriter, field: FieldSchema, value: FieldValue)
 
 export const tag = (fieldNo: number, wireType: WireType): number => ((fieldNo << 3) | wireType) >>> 0;
 
-/** The int64 fields of a request (the ids; they are all at the top level). */
-export const int64Fields = (schema: MessageSchema): FieldSchema[] => schema.filter((f) => f.type === 'int64');
+/** The int64 and uint64 fields at the top level of a request (ids, stock totals): what a JavaScript number may not hold. */
+export const int64Fields = (schema: MessageSchema): FieldSchema[] => schema.filter((f) => f.type === 'int64' || f.type === 'uint64');
 
 const orderItem: MessageSchema = [
   { name: 'sku', no: 1, type: 'uint32' },

@@ -1,4 +1,5 @@
 import type { StockLevel, WarehouseId } from '../domain/inventory';
+import { StockTotalTooLargeError } from '../domain/inventoryErrors';
 import { mergeItems, type OrderItem } from '../domain/order';
 import { idempotentInventoryChange } from './idempotentInventoryChange';
 import type { LomsDeps } from './ports';
@@ -17,7 +18,11 @@ export async function receiveStock(deps: LomsDeps, input: ReceiveStockInput): Pr
   const skus = items.map((i) => i.sku);
   await deps.inventory.createMissingRows(input.warehouseId, skus);
   const { levels } = await idempotentInventoryChange(deps, request, async (tx) => {
-    await deps.inventory.lockStock(tx, skus);
+    const rows = await deps.inventory.lockStock(tx, skus);
+    for (const item of items) {
+      const row = rows.find((r) => r.sku === item.sku && r.warehouseId === input.warehouseId);
+      if (row && row.total + item.count > Number.MAX_SAFE_INTEGER) throw new StockTotalTooLargeError(item.sku, row.total);
+    }
     const changes = items.map((i) => ({
       sku: i.sku,
       warehouseId: input.warehouseId,

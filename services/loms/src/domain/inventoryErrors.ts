@@ -22,3 +22,14 @@ export class StockBelowReservedError extends Error {
     super(`new_total is below the ${reserved} units reserved by orders`);
   }
 }
+
+/** A receipt would take a total past 2^53 - 1, beyond what the services read exactly (and a count could then set). */
+export class StockTotalTooLargeError extends Error {
+  readonly code = 'STOCK_TOTAL_TOO_LARGE';
+  constructor(
+    readonly sku: number,
+    readonly total: number,
+  ) {
+    super(`sku ${sku}: the total ${total} plus the received count would pass ${Number.MAX_SAFE_INTEGER}`);
+  }
+}

@@ -8,7 +8,7 @@ import {
   OrderStatusConflictError,
   PaymentDeadlinePassedError,
 } from '../../domain/errors';
-import { StockBelowReservedError, StockChangedError, WarehouseNotFoundError } from '../../domain/inventoryErrors';
+import { StockBelowReservedError, StockChangedError, StockTotalTooLargeError, WarehouseNotFoundError } from '../../domain/inventoryErrors';
 
 const domain = 'loms.v1';
 /**
@@ -70,6 +70,13 @@ export function toGrpcError(err: unknown): StatusError | undefined {
           domain,
           metadata: { order_id: String(err.orderId), payment_deadline: err.deadline.toISOString() },
         },
+      },
+    ]);
+  if (err instanceof StockTotalTooLargeError)
+    return statusError(grpc.status.INVALID_ARGUMENT, `items: ${err.message}`, [
+      {
+        kind: 'BadRequest',
+        value: { fieldViolations: [{ field: 'items', description: err.message, reason: '', localizedMessage: undefined }] },
       },
     ]);
   if (err instanceof IdempotencyKeyReusedError)

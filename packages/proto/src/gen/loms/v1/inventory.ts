@@ -2181,7 +2181,8 @@ export const InventoryServiceService = {
    *
    * OK: the stock levels after the receipt, by SKU.
    * NOT_FOUND: no such warehouse.
-   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used for other content
+   * INVALID_ARGUMENT: input out of bounds, a count that would take a total past 2^53 - 1
+   * (BadRequest field "items"), or an idempotency_key already used for other content
    * (BadRequest field "idempotency_key").
    */
   receiveStock: {
@@ -2282,7 +2283,8 @@ export interface InventoryServiceServer extends UntypedServiceImplementation {
    *
    * OK: the stock levels after the receipt, by SKU.
    * NOT_FOUND: no such warehouse.
-   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used for other content
+   * INVALID_ARGUMENT: input out of bounds, a count that would take a total past 2^53 - 1
+   * (BadRequest field "items"), or an idempotency_key already used for other content
    * (BadRequest field "idempotency_key").
    */
   receiveStock: handleUnaryCall<ReceiveStockRequest, ReceiveStockResponse>;
@@ -2374,7 +2376,8 @@ export interface InventoryServiceClient extends Client {
    *
    * OK: the stock levels after the receipt, by SKU.
    * NOT_FOUND: no such warehouse.
-   * INVALID_ARGUMENT: input out of bounds, or an idempotency_key already used for other content
+   * INVALID_ARGUMENT: input out of bounds, a count that would take a total past 2^53 - 1
+   * (BadRequest field "items"), or an idempotency_key already used for other content
    * (BadRequest field "idempotency_key").
    */
   receiveStock(
