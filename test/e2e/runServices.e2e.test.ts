@@ -1,17 +1,17 @@
 // `make run-services` as a user runs it: wait for "all services ready", buy through the gRPC API as the README
-// walkthrough does (a token from `make token`, the payments certificate), Ctrl-C, and check that it exits 0
-// leaving no process behind.
+// walkthrough does (a token from `make token`, the payments certificate), manage stock as its inventory
+// walkthrough does (the admin certificate), Ctrl-C, and check that it exits 0 leaving no process behind.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { callUnary, clientCredentials } from '@shop/platform';
-import { checkout as checkoutApi } from '@shop/proto';
+import { callUnary, clientCredentials, readStatusDetails } from '@shop/platform';
+import { checkout as checkoutApi, inventory } from '@shop/proto';
 import { bearer, certsDir } from '@shop/testkit/src/credentials';
 import { afterEach, describe, expect, it } from 'vitest';
 import { repoRoot } from '@shop/testkit/src/repoRoot';
 import { eventually, sleep } from './support/eventually';
-import { checkoutCaller, lomsCaller, notificationHistory, notificationsCaller, statusName } from './support/grpcClients';
+import { checkoutCaller, inventoryCaller, lomsCaller, notificationHistory, notificationsCaller, statusName } from './support/grpcClients';
 import { report } from './support/measurements';
 import { isAlive, type ProcessId } from './support/processTree';
 import { startRunServices, type RunServices, type RunServicesPorts } from './support/runServicesProcess';
@@ -26,6 +26,9 @@ afterEach(async () => {
 
 interface CatalogueFile {
   products: { sku: number; name: string; price: number }[];
+}
+interface StockFile {
+  stocks: { sku: number; warehouse_id: number; total: number }[];
 }
 
 /** What `make -s token USER=<id>` prints, as the README has the user paste it into a header. */
@@ -111,12 +114,74 @@ async function purchaseEndToEnd(ports: RunServicesPorts): Promise<void> {
   }
 }
 
+/**
+ * The README's inventory walkthrough, call for call, after a purchase of SKU 1001 from Moscow North: the seeded
+ * warehouses, a new one, a receipt and its retry, a count with compare-and-set and the one that loses, the ledger
+ * of SKU 1001 and the consistency check.
+ */
+async function inventoryWalkthrough(ports: RunServicesPorts): Promise<void> {
+  const admin = inventoryCaller(ports.loms);
+  try {
+    expect((await admin.call((c) => c.listWarehouses, {})).warehouses).toEqual([
+      { warehouseId: 1, name: 'Moscow North', priority: 10, active: true },
+      { warehouseId: 2, name: 'Kazan East', priority: 20, active: true },
+      { warehouseId: 3, name: 'Novosibirsk', priority: 30, active: true },
+    ]);
+    const created = await admin.call((c) => c.upsertWarehouse, {
+      warehouse: { warehouseId: 0, name: 'Yekaterinburg', priority: 15, active: true },
+    });
+    expect(created.warehouse).toEqual({ warehouseId: 4, name: 'Yekaterinburg', priority: 15, active: true });
+
+    const delivery = { idempotencyKey: 'delivery-0001', warehouseId: 2, items: [{ sku: 1001, count: 40 }] };
+    const received = { levels: [{ sku: 1001, warehouseId: 2, total: 195, reserved: 0, available: 195 }] };
+    expect(await admin.call((c) => c.receiveStock, delivery)).toEqual(received);
+    expect(await admin.call((c) => c.receiveStock, delivery)).toEqual(received);
+
+    const count = { idempotencyKey: '', warehouseId: 2, sku: 1001, expectedTotal: 195 };
+    expect(await admin.call((c) => c.adjustStock, { ...count, newTotal: 190, reason: 'stock-take: 5 damaged' })).toEqual({
+      level: { sku: 1001, warehouseId: 2, total: 190, reserved: 0, available: 190 },
+    });
+    const lost = await admin
+      .call((c) => c.adjustStock, { ...count, newTotal: 193, reason: 'second count' })
+      .then(
+        () => expect.unreachable('the second count applied'),
+        (err: grpc.ServiceError) => err,
+      );
+    expect(lost.code).toBe(grpc.status.ABORTED);
+    expect(readStatusDetails(lost).find((d) => d.kind === 'ErrorInfo')?.value).toMatchObject({
+      reason: 'STOCK_CHANGED',
+      metadata: { current_total: '190' },
+    });
+
+    const page = await admin.call((c) => c.listStockMovements, { sku: 1001, warehouseId: 0, pageSize: 5, pageToken: '' });
+    const { MovementKind } = inventory;
+    expect(page.movements.map((m) => [m.kind, m.warehouseId, m.totalDelta, m.reservedDelta, m.reason])).toEqual([
+      [MovementKind.MOVEMENT_KIND_ADJUSTMENT, 2, -5, 0, 'stock-take: 5 damaged'],
+      [MovementKind.MOVEMENT_KIND_RECEIPT, 2, 40, 0, 'delivery-0001'],
+      [MovementKind.MOVEMENT_KIND_WRITE_OFF, 1, -1, -1, ''],
+      [MovementKind.MOVEMENT_KIND_RESERVATION, 1, 0, 1, ''],
+      [MovementKind.MOVEMENT_KIND_RECEIPT, 3, 109, 0, 'seed'],
+    ]);
+    expect(page.nextPageToken).not.toBe('');
+
+    const seeded = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'data/stock.json'), 'utf8')) as StockFile;
+    expect(await admin.call((c) => c.checkStockConsistency, { skus: [] })).toEqual({
+      rowsChecked: seeded.stocks.length,
+      drifts: [],
+      driftsTotal: 0,
+    });
+  } finally {
+    admin.close();
+  }
+}
+
 /** Stops the stack with SIGINT and checks it exits 0 and that, a moment later, nothing it started is still running. */
 async function expectCleanStop(running: RunServices, to: 'process' | 'group', test: string): Promise<void> {
   const tree: ProcessId[] = running.tree();
   const commands = tree.map((p) => p.command);
   // Everything it started: the four services, the broker, PostgreSQL and its backends.
-  expect(commands.filter((c) => c === 'node').length, commands.join(', ')).toBeGreaterThanOrEqual(4);
+  // Node 24 names its main thread, and so the process's comm, "MainThread".
+  expect(commands.filter((c) => c === 'node' || c === 'MainThread').length, commands.join(', ')).toBeGreaterThanOrEqual(4);
   expect(commands, commands.join(', ')).toContain('postgres');
   expect(commands, commands.join(', ')).toContain('kafka-mock');
 
@@ -143,10 +208,11 @@ async function expectCleanStop(running: RunServices, to: 'process' | 'group', te
 }
 
 describe('make run-services', () => {
-  it('starts the whole stack, serves a purchase end to end over TLS, and on SIGINT stops everything and exits 0', async () => {
+  it('starts the whole stack, serves a purchase and the inventory walkthrough over TLS, and on SIGINT stops everything and exits 0', async () => {
     stack = await startRunServices();
     try {
       await purchaseEndToEnd(stack.grpcPorts);
+      await inventoryWalkthrough(stack.grpcPorts);
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- run-services output ---\n${stack.output()}`);
     }

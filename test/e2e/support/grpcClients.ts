@@ -2,7 +2,7 @@
 // these tests): LOMS as `admin` (or the identity given), Checkout and Notifications with an admin shopper token.
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { callUnary, type UnaryMethod } from '@shop/platform';
-import { checkout, loms, notifications } from '@shop/proto';
+import { checkout, inventory, loms, notifications } from '@shop/proto';
 import { lomsCredentials, shopperCredentials, type ServiceIdentity } from '@shop/testkit/src/credentials';
 import type { DevTokenClaims } from '../../../scripts/dev/devToken';
 const quickReconnect: ChannelOptions = {
@@ -26,6 +26,8 @@ function caller<C extends { close(): void }>(client: C): Caller<C> {
 
 export const lomsCaller = (port: number, identity: ServiceIdentity = 'admin') =>
   caller(new loms.LomsServiceClient(`localhost:${port}`, lomsCredentials(identity), quickReconnect));
+export const inventoryCaller = (port: number, identity: ServiceIdentity = 'admin') =>
+  caller(new inventory.InventoryServiceClient(`localhost:${port}`, lomsCredentials(identity), quickReconnect));
 /** `claims` default to an admin token, which acts for any user. */
 export const checkoutCaller = (port: number, claims?: DevTokenClaims) =>
   caller(new checkout.CheckoutServiceClient(`localhost:${port}`, shopperCredentials(claims), quickReconnect));
