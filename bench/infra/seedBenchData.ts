@@ -27,6 +27,11 @@ export async function seedStock(lomsUrl: string): Promise<void> {
        UNION ALL SELECT $3::bigint, w, $1::bigint FROM generate_series(1, 2) w`,
       [unitsPerRow, skuCount, hotSku],
     );
+    // The opening balance as receipts, so that the ledger explains every row (checkStock proves it after a run).
+    await c.query(
+      `INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, reason)
+       SELECT sku, warehouse_id, 'RECEIPT', total, 0, 'bench seed' FROM stocks ORDER BY sku, warehouse_id`,
+    );
     await c.query('VACUUM ANALYZE stocks');
   });
 }
@@ -65,6 +70,10 @@ export async function seedUnpaidOrders(lomsUrl: string, count: number): Promise<
     await client.query(
       `INSERT INTO reservations (order_id, sku, warehouse_id, count)
        SELECT o.id, (i->>'sku')::bigint, 1, (i->>'count')::bigint FROM orders o, jsonb_array_elements(o.items) i`,
+    );
+    await client.query(
+      `INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, order_id)
+       SELECT sku, warehouse_id, 'RESERVATION', 0, count, order_id FROM reservations ORDER BY order_id, sku`,
     );
     await client.query(
       `UPDATE stocks s SET reserved = r.units

@@ -1,11 +1,15 @@
-// After a run: no oversell, and reserved units equal the reservations of orders still awaiting payment.
+// After a run: no oversell, reserved units equal the reservations of orders still awaiting payment, and every
+// row is explained by its movement ledger.
 import { Client } from 'pg';
+import { consistencyStatement } from '../../services/loms/src/storage/consistencyStatement';
 
 export interface StockCheck {
   /** Stock rows with reserved > total or reserved < 0 (the CHECK constraints should make this 0). */
   oversoldRows: number;
   /** Stock rows whose reserved differs from the sum of reservations of AWAITING_PAYMENT orders. */
   unbalancedRows: number;
+  /** Stock rows whose total or reserved their movements do not explain (CheckStockConsistency's drifts). */
+  driftRows: number;
   ok: boolean;
 }
 
@@ -27,7 +31,9 @@ export async function checkStock(lomsUrl: string, sku?: number): Promise<StockCh
     );
     const oversoldRows = Number(rows[0]?.oversold ?? 0);
     const unbalancedRows = Number(rows[0]?.unbalanced ?? 0);
-    return { oversoldRows, unbalancedRows, ok: oversoldRows === 0 && unbalancedRows === 0 };
+    const ledger = await client.query<{ drifts_total: string }>(consistencyStatement, [sku === undefined ? null : [sku], 0]);
+    const driftRows = Number(ledger.rows[0]?.drifts_total ?? 0);
+    return { oversoldRows, unbalancedRows, driftRows, ok: oversoldRows === 0 && unbalancedRows === 0 && driftRows === 0 };
   } finally {
     await client.end();
   }

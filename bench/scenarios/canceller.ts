@@ -96,7 +96,9 @@ export async function cancellerScenario(ctx: BenchContext): Promise<ScenarioResu
             cancelledAfter ? Math.round(orders / cancelledAfter).toLocaleString('en-US') : '-',
             events.cancelledEvents.toLocaleString('en-US'),
             events.published.toLocaleString('en-US'),
-            stock.ok ? 'yes' : `no (${stock.oversoldRows} oversold, ${stock.unbalancedRows} unbalanced rows)`,
+            stock.ok
+              ? 'yes'
+              : `no (${stock.oversoldRows} oversold, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} off their ledger)`,
           ],
         ],
       },

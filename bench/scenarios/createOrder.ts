@@ -172,7 +172,7 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
       },
     ],
     notes: [
-      `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} rows whose reserved units differ from their reservations.`,
+      `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} rows whose reserved units differ from their reservations, ${stock.driftRows} rows off their movement ledger.`,
     ],
     raw: { points, withRelay: withRelay.load, profile, stock },
   };

@@ -87,13 +87,13 @@ export async function hotSkuScenario(ctx: BenchContext): Promise<ScenarioResult>
       {
         scenario: 'hot-sku',
         what: 'oversell after the run',
-        measured: `${stock.oversoldRows} oversold, ${stock.unbalancedRows} unbalanced rows`,
+        measured: `${stock.oversoldRows} oversold, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} rows off their ledger`,
         target: '0',
         met: stock.ok,
       },
     ],
     notes: [
-      `After the run, SKU ${hotSku}: ${stock.oversoldRows} rows with reserved > total, ${stock.unbalancedRows} rows whose reserved units differ from the reservations of orders awaiting payment.`,
+      `After the run, SKU ${hotSku}: ${stock.oversoldRows} rows with reserved > total, ${stock.unbalancedRows} rows whose reserved units differ from the reservations of orders awaiting payment, ${stock.driftRows} rows off their movement ledger.`,
     ],
     raw: { points, stock },
   };

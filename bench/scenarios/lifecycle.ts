@@ -157,7 +157,9 @@ export async function lifecycleScenario(ctx: BenchContext): Promise<ScenarioResu
         met: p99 < 500,
       },
     ],
-    notes: [`Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows.`],
+    notes: [
+      `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} rows off their ledger.`,
+    ],
     raw: { load, produced, published, relayDelay, recordDelay, deliverDelay, drained, stock, capacity },
   };
 }

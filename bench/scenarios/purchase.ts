@@ -101,7 +101,9 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
     ],
     resources,
     verdicts: [],
-    notes: [`Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows.`],
+    notes: [
+      `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} rows off their ledger.`,
+    ],
     raw: { points, stock },
   };
 }

@@ -25,6 +25,7 @@ function withParameters(skus: string[]): string {
     '6': '600000',
     '7': 'gen_random_uuid()',
     '8': 'NULL',
+    '9': "'priority'",
   };
   return createOrderStatement.trim().replace(/\$(\d)/g, (_, n: string) => {
     const value = values[n];
@@ -35,7 +36,7 @@ function withParameters(skus: string[]): string {
 
 const header = (what: string) =>
   `-- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: ${what}.\n` +
-  '-- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent).\n';
+  '-- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent, the default allocation strategy).\n';
 
 export const createOrderScript =
   header('an order of 3 random distinct SKUs, one unit each') +

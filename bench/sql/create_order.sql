@@ -1,5 +1,5 @@
 -- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: an order of 3 random distinct SKUs, one unit each.
--- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent).
+-- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent, the default allocation strategy).
 \set s1 random(1, 3333)
 \set s2 random(3334, 6666)
 \set s3 random(6667, 10000)
@@ -8,17 +8,20 @@ WITH requested AS (
   SELECT r.sku, r.count FROM unnest(ARRAY[:s1::bigint, :s2::bigint, :s3::bigint]::bigint[], ARRAY[1, 1, 1]::bigint[]) AS r(sku, count)
 ),
 locked AS (
-  SELECT s.sku, s.warehouse_id, s.total - s.reserved AS available
-  FROM stocks s
+  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, w.priority
+  FROM stocks s JOIN warehouses w ON w.id = s.warehouse_id
   WHERE s.sku = ANY (ARRAY[:s1::bigint, :s2::bigint, :s3::bigint]::bigint[])
   ORDER BY s.sku, s.warehouse_id
-  FOR UPDATE
+  FOR UPDATE OF s
+),
+usable AS (
+  SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
 ),
 shortages AS (
-  SELECT r.sku, r.count AS requested, COALESCE(SUM(l.available), 0)::bigint AS available
-  FROM requested r LEFT JOIN locked l ON l.sku = r.sku
+  SELECT r.sku, r.count AS requested, COALESCE(SUM(u.available), 0)::bigint AS available
+  FROM requested r LEFT JOIN usable u ON u.sku = r.sku
   GROUP BY r.sku, r.count
-  HAVING COALESCE(SUM(l.available), 0) < r.count
+  HAVING COALESCE(SUM(u.available), 0) < r.count
 ),
 new_order AS (
   INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
@@ -30,23 +33,71 @@ new_order AS (
   RETURNING id, status, shortages, created_at, payment_deadline
 ),
 allocation AS (
-  SELECT l.sku, l.warehouse_id,
-         LEAST(l.available, r.count - (SUM(l.available) OVER (PARTITION BY l.sku ORDER BY l.warehouse_id) - l.available)) AS take
-  FROM locked l JOIN requested r ON r.sku = l.sku
+  SELECT u.sku, u.warehouse_id,
+         LEAST(u.available, r.count - (SUM(u.available) OVER by_strategy - u.available)) AS take
+  FROM usable u JOIN requested r ON r.sku = u.sku
+  WINDOW by_strategy AS (
+    PARTITION BY u.sku
+    ORDER BY CASE WHEN 'priority'::text = 'most_available' THEN -u.available ELSE u.priority::bigint END, u.warehouse_id
+  )
 ),
-reserved AS (
-  UPDATE stocks s SET reserved = s.reserved + a.take
+stock_changes AS (
+  SELECT a.sku, a.warehouse_id, 'RESERVATION' AS kind, 0::bigint AS total_delta, a.take AS reserved_delta, o.id AS order_id, '' AS reason
   FROM allocation a, new_order o
-  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0 AND s.sku = a.sku AND s.warehouse_id = a.warehouse_id
-  RETURNING s.sku
+  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
 ),
 reservation_rows AS (
   INSERT INTO reservations (order_id, sku, warehouse_id, count)
-  SELECT o.id, a.sku, a.warehouse_id, a.take FROM allocation a, new_order o
-  WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
+  SELECT order_id, sku, warehouse_id, reserved_delta FROM stock_changes
 ),
-event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
-  SELECT gen_random_uuid(), o.id, :user_id, o.status, 'NEW', jsonb_build_array(jsonb_build_object('sku', :s1::bigint, 'count', 1), jsonb_build_object('sku', :s2::bigint, 'count', 1), jsonb_build_object('sku', :s3::bigint, 'count', 1))::jsonb, o.created_at, NULL, 1 FROM new_order o
+order_events AS (
+  SELECT gen_random_uuid()::uuid AS event_id, o.id AS order_id, :user_id::bigint AS user_id, o.status, 'NEW'::text AS previous_status, jsonb_build_array(jsonb_build_object('sku', :s1::bigint, 'count', 1), jsonb_build_object('sku', :s2::bigint, 'count', 1), jsonb_build_object('sku', :s3::bigint, 'count', 1))::jsonb AS items,
+         o.created_at AS occurred_at, NULL::text AS traceparent, 1 AS version
+  FROM new_order o
+),
+stock_deltas AS (
+  SELECT sku, warehouse_id, SUM(total_delta)::bigint AS total_delta, SUM(reserved_delta)::bigint AS reserved_delta
+  FROM stock_changes GROUP BY sku, warehouse_id
+),
+stock_updated AS (
+  UPDATE stocks s SET total = s.total + d.total_delta, reserved = s.reserved + d.reserved_delta
+  FROM stock_deltas d
+  WHERE s.sku = d.sku AND s.warehouse_id = d.warehouse_id AND (SELECT count(*) FROM locked) > 0
+),
+stock_movements_written AS (
+  INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, order_id, reason, created_at)
+  SELECT sku, warehouse_id, kind, total_delta, reserved_delta, order_id, reason, now() FROM stock_changes
+),
+stock_after AS (
+  SELECT l.sku, l.warehouse_id, l.active, l.total + COALESCE(d.total_delta, 0) AS total,
+         l.reserved + COALESCE(d.reserved_delta, 0) AS reserved, d.sku IS NOT NULL AS changed,
+         CASE WHEN l.active THEN l.total - l.reserved ELSE 0 END AS available_before
+  FROM locked l LEFT JOIN stock_deltas d ON d.sku = l.sku AND d.warehouse_id = l.warehouse_id
+),
+
+stock_availability AS (
+  SELECT a.*, SUM(a.available_before) OVER by_sku AS sku_before,
+         SUM(CASE WHEN a.active THEN a.total - a.reserved ELSE 0 END) OVER by_sku AS sku_after,
+         row_number() OVER (PARTITION BY a.sku ORDER BY a.changed DESC, a.warehouse_id) AS nth_changed
+  FROM stock_after a
+  WINDOW by_sku AS (PARTITION BY a.sku)
+),
+stock_level_events AS (
+  SELECT sku, warehouse_id, total, reserved, active, sku_after,
+         CASE WHEN sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
+  FROM stock_availability
+  WHERE nth_changed = 1 AND changed AND (sku_before > 0) <> (sku_after > 0)
+),
+outbox_written AS (
+  INSERT INTO outbox (event_id, event_type, order_id, user_id, status, previous_status, items, payload, occurred_at, traceparent, version)
+  SELECT event_id, 'order.status_changed', order_id, user_id, status, previous_status, items, NULL::jsonb, occurred_at, traceparent, version
+  FROM order_events
+  UNION ALL
+  SELECT gen_random_uuid(), 'stock.level_changed', NULL, NULL, NULL, NULL, NULL,
+         jsonb_build_object('sku', e.sku, 'warehouse_id', e.warehouse_id, 'total', e.total, 'reserved', e.reserved,
+                            'available', CASE WHEN e.active THEN e.total - e.reserved ELSE 0 END,
+                            'sku_available', e.sku_after, 'cause', e.cause),
+         now(), NULL, 0
+  FROM (SELECT * FROM stock_level_events ORDER BY sku, step, warehouse_id) e
 )
 SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o;

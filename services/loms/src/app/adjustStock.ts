@@ -18,7 +18,7 @@ export interface AdjustStockInput {
 /** Records a stock count: the row's total becomes the counted one, as one adjustment movement. */
 export async function adjustStock(deps: LomsDeps, input: AdjustStockInput): Promise<StockLevel> {
   const request = { method: 'AdjustStock', ...input, expectedTotal: input.expectedTotal ?? null };
-  await deps.inventory.createMissingRows(input.warehouseId, [input.sku]);
+  await deps.inventory.createMissingRows(input.warehouseId, [input.sku], input.idempotencyKey);
   const { level } = await idempotentInventoryChange(deps, request, async (tx) => {
     const rows = await deps.inventory.lockStock(tx, [input.sku]);
     const row = rows.find((r) => r.warehouseId === input.warehouseId);

@@ -21,8 +21,9 @@ export interface InventoryRepository {
   /**
    * Creates, each committed at once and empty, the warehouse's stock rows of these SKUs that are missing: so that a
    * transaction that then locks a SKU's rows locks all of them (an uncommitted row would be invisible to the others).
+   * Nothing is created for a request whose idempotency key is already used: its answer is stored, or it is refused.
    */
-  createMissingRows(warehouseId: WarehouseId, skus: Sku[]): Promise<void>;
+  createMissingRows(warehouseId: WarehouseId, skus: Sku[], idempotencyKey: string): Promise<void>;
   /** Locks every stock row of the SKUs, in lock order. */
   lockStock(tx: Tx, skus: Sku[]): Promise<StockLevel[]>;
   /** Applies the changes to locked rows with their movements and level events; the levels of the changed rows, by SKU. */

@@ -16,7 +16,7 @@ export async function receiveStock(deps: LomsDeps, input: ReceiveStockInput): Pr
   const items = mergeItems(input.items);
   const request = { method: 'ReceiveStock', idempotencyKey: input.idempotencyKey, warehouseId: input.warehouseId, items };
   const skus = items.map((i) => i.sku);
-  await deps.inventory.createMissingRows(input.warehouseId, skus);
+  await deps.inventory.createMissingRows(input.warehouseId, skus, input.idempotencyKey);
   const { levels } = await idempotentInventoryChange(deps, request, async (tx) => {
     const rows = await deps.inventory.lockStock(tx, skus);
     for (const item of items) {

@@ -55,8 +55,9 @@ reservation_rows AS (
   INSERT INTO reservations (order_id, sku, warehouse_id, count)
   SELECT order_id, sku, warehouse_id, reserved_delta FROM stock_changes
 ),
-event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
-  SELECT $7, o.id, $1, o.status, 'NEW', $4::jsonb, o.created_at, $8, 1 FROM new_order o
-),${stockChangeCtes({ at: 'now()', traceparent: '$8' })}
+order_events AS (
+  SELECT $7::uuid AS event_id, o.id AS order_id, $1::bigint AS user_id, o.status, 'NEW'::text AS previous_status, $4::jsonb AS items,
+         o.created_at AS occurred_at, $8::text AS traceparent, 1 AS version
+  FROM new_order o
+),${stockChangeCtes({ at: 'now()', traceparent: '$8', rowEvents: false, orderEvents: 'order_events' })}
 SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o`;

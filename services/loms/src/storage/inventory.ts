@@ -55,7 +55,7 @@ WITH ${lockSkusCte},
 stock_changes AS (
   SELECT c.sku, c.warehouse_id, c.kind, c.total_delta, 0::bigint AS reserved_delta, NULL::bigint AS order_id, c.reason
   FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[]) AS c(sku, warehouse_id, kind, total_delta, reason)
-),${stockChangeCtes({ at: 'now()', traceparent: '$6' })}
+),${stockChangeCtes({ at: 'now()', traceparent: '$6', rowEvents: true })}
 SELECT sku, warehouse_id, total, reserved, active FROM stock_after WHERE changed ORDER BY sku, warehouse_id`;
 
 /** A warehouse's stock rows take its new active flag; the SKUs whose availability reaches or leaves 0 get an event. */
@@ -71,13 +71,9 @@ flipped AS (
 ),
 stock_after AS (
   SELECT sku, warehouse_id, CASE WHEN warehouse_id = $1 THEN $2::boolean ELSE active END AS active, total, reserved,
-         warehouse_id = $1 AS changed
+         warehouse_id = $1 AS changed, CASE WHEN active THEN total - reserved ELSE 0 END AS available_before
   FROM locked
-),
-no_row_changes AS (SELECT NULL::bigint AS sku, NULL::bigint AS warehouse_id, NULL::text AS kind WHERE false),${stockLevelEventCtes(
-  { at: 'now()', traceparent: '$3' },
-  'no_row_changes',
-)}
+),${stockLevelEventCtes({ at: 'now()', traceparent: '$3', rowEvents: false }, 'stock_changes')}
 SELECT count(*) FROM locked`;
 
 /** Applies receipts and counts (see applyStockChangesStatement) with any Queryable: also the seed load's. */
@@ -178,14 +174,15 @@ export function inventoryRepository(pool: Pool, inTransaction: <T>(work: (q: Que
       return rowCount === 1;
     },
 
-    async createMissingRows(warehouseId, skus) {
+    async createMissingRows(warehouseId, skus, idempotencyKey) {
       // FOR SHARE: a concurrent UpsertWarehouse commits first, so the row copies the warehouse's active flag as it now is.
       await db.query({
         name: 'loms_create_missing_stock_rows',
         text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active)
                SELECT x.sku, w.id, 0, w.active FROM unnest($2::bigint[]) AS x(sku), (SELECT id, active FROM warehouses WHERE id = $1 FOR SHARE) w
+               WHERE NOT EXISTS (SELECT 1 FROM inventory_requests WHERE idempotency_key = $3)
                ORDER BY x.sku ON CONFLICT DO NOTHING`,
-        values: [warehouseId, skus],
+        values: [warehouseId, skus, idempotencyKey],
       });
     },
 

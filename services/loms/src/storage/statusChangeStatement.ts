@@ -34,8 +34,14 @@ stock_changes AS (
          CASE WHEN $5::boolean THEN -count ELSE 0 END AS total_delta, -count AS reserved_delta, order_id, '' AS reason
   FROM settled
 ),
-event AS (
-  INSERT INTO outbox (event_id, order_id, user_id, status, previous_status, items, occurred_at, traceparent, version)
-  SELECT c.event_id, c.id, c.user_id, $3, c.previous_status, c.items, $4, c.traceparent, c.version FROM changed c ORDER BY c.id
-),${stockChangeCtes({ at: '$4', traceparent: '(SELECT c.traceparent FROM changed c ORDER BY c.id LIMIT 1)' })}
+order_events AS (
+  SELECT c.event_id, c.id AS order_id, c.user_id, $3::text AS status, c.previous_status, c.items, $4::timestamptz AS occurred_at,
+         c.traceparent, c.version
+  FROM changed c ORDER BY c.id
+),${stockChangeCtes({
+  at: '$4',
+  traceparent: '(SELECT c.traceparent FROM changed c ORDER BY c.id LIMIT 1)',
+  rowEvents: false,
+  orderEvents: 'order_events',
+})}
 SELECT id FROM changed`;

@@ -12,6 +12,13 @@
 export interface StockChangeContext {
   at: string;
   traceparent: string;
+  /** Whether the changes include receipts or counts, which publish an event per row (orders never do). */
+  rowEvents: boolean;
+  /**
+   * A CTE of order status events the statement writes too (event_id, order_id, user_id, status, previous_status,
+   * items, occurred_at, traceparent, version): one insert into the outbox writes them with the stock events.
+   */
+  orderEvents?: string;
 }
 
 /** Applies `stock_changes` to the locked rows, writes the movements and the events; defines `stock_after`. */
@@ -28,49 +35,57 @@ stock_updated AS (
 ),
 stock_movements_written AS (
   INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, order_id, reason, created_at)
-  SELECT sku, warehouse_id, kind, total_delta, reserved_delta, order_id, reason, ${ctx.at}
-  FROM stock_changes ORDER BY order_id, sku, warehouse_id
+  SELECT sku, warehouse_id, kind, total_delta, reserved_delta, order_id, reason, ${ctx.at} FROM stock_changes
 ),
 stock_after AS (
   SELECT l.sku, l.warehouse_id, l.active, l.total + COALESCE(d.total_delta, 0) AS total,
-         l.reserved + COALESCE(d.reserved_delta, 0) AS reserved, d.sku IS NOT NULL AS changed
+         l.reserved + COALESCE(d.reserved_delta, 0) AS reserved, d.sku IS NOT NULL AS changed,
+         CASE WHEN l.active THEN l.total - l.reserved ELSE 0 END AS available_before
   FROM locked l LEFT JOIN stock_deltas d ON d.sku = l.sku AND d.warehouse_id = l.warehouse_id
 ),
 ${stockLevelEventCtes(ctx, 'stock_changes')}`;
 }
 
 /**
- * Publishes the level events of a change from `locked` (before) and `stock_after` (sku, warehouse_id, active,
- * total, reserved, changed): a row event for each change of kind RECEIPT or ADJUSTMENT in `changes`, then
- * OUT_OF_STOCK or BACK_IN_STOCK per SKU, naming the first changed row of the SKU.
+ * Writes the outbox rows of a change from `stock_after` (sku, warehouse_id, active, total, reserved, changed,
+ * available_before: every row of the SKUs, after the change, with what it made available before): the order
+ * events of `ctx.orderEvents`; with `rowEvents`, a stock event for each change of kind RECEIPT or ADJUSTMENT in
+ * `changes`; then OUT_OF_STOCK or BACK_IN_STOCK per SKU whose availability over active rows reached or left 0,
+ * naming its first changed row.
  */
 export function stockLevelEventCtes(ctx: StockChangeContext, changes: string): string {
+  const rowEvents = `
+    SELECT c.sku, c.warehouse_id, a.total, a.reserved, a.active, a.sku_after, c.kind AS cause, 0 AS step
+    FROM (SELECT DISTINCT sku, warehouse_id, kind FROM ${changes} WHERE kind IN ('RECEIPT', 'ADJUSTMENT')) c
+    JOIN stock_availability a ON a.sku = c.sku AND a.warehouse_id = c.warehouse_id
+    UNION ALL`;
+  const orderEvents = ctx.orderEvents
+    ? `
+  SELECT event_id, 'order.status_changed', order_id, user_id, status, previous_status, items, NULL::jsonb, occurred_at, traceparent, version
+  FROM ${ctx.orderEvents}
+  UNION ALL`
+    : '';
   return `
-sku_availability AS (
-  SELECT b.sku,
-         (SELECT COALESCE(SUM(l.total - l.reserved) FILTER (WHERE l.active), 0) FROM locked l WHERE l.sku = b.sku) AS before,
-         COALESCE(SUM(b.total - b.reserved) FILTER (WHERE b.active), 0) AS after
-  FROM stock_after b GROUP BY b.sku
+stock_availability AS (
+  SELECT a.*, SUM(a.available_before) OVER by_sku AS sku_before,
+         SUM(CASE WHEN a.active THEN a.total - a.reserved ELSE 0 END) OVER by_sku AS sku_after,
+         row_number() OVER (PARTITION BY a.sku ORDER BY a.changed DESC, a.warehouse_id) AS nth_changed
+  FROM stock_after a
+  WINDOW by_sku AS (PARTITION BY a.sku)
 ),
-stock_level_events AS (
-  INSERT INTO outbox (event_id, event_type, payload, occurred_at, traceparent)
-  SELECT gen_random_uuid(), 'stock.level_changed',
+stock_level_events AS (${ctx.rowEvents ? rowEvents : ''}
+  SELECT sku, warehouse_id, total, reserved, active, sku_after,
+         CASE WHEN sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
+  FROM stock_availability
+  WHERE nth_changed = 1 AND changed AND (sku_before > 0) <> (sku_after > 0)
+),
+outbox_written AS (
+  INSERT INTO outbox (event_id, event_type, order_id, user_id, status, previous_status, items, payload, occurred_at, traceparent, version)${orderEvents}
+  SELECT gen_random_uuid(), 'stock.level_changed', NULL, NULL, NULL, NULL, NULL,
          jsonb_build_object('sku', e.sku, 'warehouse_id', e.warehouse_id, 'total', e.total, 'reserved', e.reserved,
                             'available', CASE WHEN e.active THEN e.total - e.reserved ELSE 0 END,
-                            'sku_available', e.sku_available, 'cause', e.cause),
-         ${ctx.at}, ${ctx.traceparent}
-  FROM (
-    SELECT c.sku, c.warehouse_id, a.total, a.reserved, a.active, k.after AS sku_available, c.kind AS cause, 0 AS step
-    FROM (SELECT DISTINCT sku, warehouse_id, kind FROM ${changes} WHERE kind IN ('RECEIPT', 'ADJUSTMENT')) c
-    JOIN stock_after a ON a.sku = c.sku AND a.warehouse_id = c.warehouse_id
-    JOIN sku_availability k ON k.sku = c.sku
-    UNION ALL
-    (SELECT DISTINCT ON (k.sku) k.sku, a.warehouse_id, a.total, a.reserved, a.active, k.after,
-            CASE WHEN k.after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END, 1
-     FROM sku_availability k JOIN stock_after a ON a.sku = k.sku AND a.changed
-     WHERE (k.before > 0) <> (k.after > 0)
-     ORDER BY k.sku, a.warehouse_id)
-  ) e
-  ORDER BY e.sku, e.step, e.warehouse_id
+                            'sku_available', e.sku_after, 'cause', e.cause),
+         ${ctx.at}, ${ctx.traceparent}, 0
+  FROM (SELECT * FROM stock_level_events ORDER BY sku, step, warehouse_id) e
 )`;
 }

@@ -155,7 +155,8 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
         items: [{ sku: cmd.sku, count: cmd.count }],
       });
       const seen = cmd.key === '' ? undefined : model.receipts.get(cmd.key);
-      model.row(cmd.sku, cmd.warehouseId);
+      // A request under a used key creates no row; any other creates its row (empty) before the transaction.
+      if (seen === undefined) model.row(cmd.sku, cmd.warehouseId);
       if (seen !== undefined && seen !== content) return expectRejection(work, IdempotencyKeyReusedError);
       await work;
       if (seen === undefined) {
