@@ -11,6 +11,7 @@ export interface OutboxEvent {
   publishedAt: Date | null;
 }
 
+/** The order status events of the outbox (stock level events go to their own topic, not to Notifications). */
 export async function outboxEvents(loms: Pool): Promise<OutboxEvent[]> {
   const { rows } = await loms.query<{
     event_id: string;
@@ -18,7 +19,7 @@ export async function outboxEvents(loms: Pool): Promise<OutboxEvent[]> {
     status: string;
     occurred_at: Date;
     published_at: Date | null;
-  }>('SELECT event_id, order_id, status, occurred_at, published_at FROM outbox ORDER BY id');
+  }>("SELECT event_id, order_id, status, occurred_at, published_at FROM outbox WHERE event_type = 'order.status_changed' ORDER BY id");
   return rows.map((r) => ({
     eventId: r.event_id,
     orderId: Number(r.order_id),
