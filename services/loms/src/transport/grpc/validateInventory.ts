@@ -1,8 +1,7 @@
 // Input bounds of InventoryService (docs/api.md, "Inventory"), checked before any lookup; each violation names the proto field.
 import { RequestChecks } from '@shop/platform';
 import type { inventory } from '@shop/proto';
-import { mergeItems } from '../../domain/order';
-import { checkPageSize, maxDistinctSkus, maxIdempotencyKeyLength } from './validate';
+import { checkItems, checkPageSize, maxIdempotencyKeyLength } from './validate';
 
 export const maxReceivedCount = 1_000_000;
 export const maxNameLength = 200;
@@ -26,16 +25,7 @@ export function checkUpsertWarehouse(request: inventory.UpsertWarehouseRequest):
 
 export function checkReceiveStock(request: inventory.ReceiveStockRequest): void {
   const checks = new RequestChecks().positive('warehouse_id', request.warehouseId);
-  if (request.items.length === 0) checks.fail('items', 'must not be empty');
-  request.items.forEach((item, i) => {
-    checks.positive(`items[${i}].sku`, item.sku).between(`items[${i}].count`, item.count, 1, maxReceivedCount);
-  });
-  const merged = mergeItems(request.items);
-  if (merged.length > maxDistinctSkus) checks.fail('items', `must have at most ${maxDistinctSkus} distinct SKUs`);
-  for (const item of merged) {
-    if (item.count > maxReceivedCount && request.items.every((i) => i.count <= maxReceivedCount))
-      checks.fail('items', `sku ${item.sku}: merged count ${item.count} must be at most ${maxReceivedCount}`);
-  }
+  checkItems(checks, request.items, maxReceivedCount);
   checks.text('idempotency_key', request.idempotencyKey, maxIdempotencyKeyLength).throwIfAny();
 }
 
