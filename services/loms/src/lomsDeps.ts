@@ -19,7 +19,7 @@ export function lomsDeps(
 ): LomsDeps {
   const writtenIn = new WeakMap<Tx, OrderStatusChanged[]>();
   const orders = orderRepository(db.pool, options.allocationStrategy);
-  const inventory = inventoryRepository(db.pool, db.inTransaction);
+  const inventory = inventoryRepository(db.pool);
   return {
     async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       const written: OrderStatusChanged[] = [];

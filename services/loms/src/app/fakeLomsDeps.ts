@@ -56,7 +56,10 @@ export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
     stocks: { getBySku: notUsed },
     inventory: {
       listWarehouses: notUsed,
-      upsertWarehouse: notUsed,
+      createWarehouse: notUsed,
+      lockWarehouseForChange: notUsed,
+      updateWarehouse: notUsed,
+      setStockActivity: notUsed,
       claimKey: notUsed,
       storeResponse: notUsed,
       lockWarehouse: notUsed,

@@ -8,8 +8,13 @@ export type KeyClaim = { kind: 'claimed' } | { kind: 'replay'; response: unknown
 
 export interface InventoryRepository {
   listWarehouses(): Promise<Warehouse[]>;
-  /** Creates the warehouse (id 0) or replaces it and, when `active` changed, its stock rows' availability; undefined for an unknown id. */
-  upsertWarehouse(warehouse: Warehouse, traceparent: string | undefined): Promise<Warehouse | undefined>;
+  /** Creates the warehouse under the next free id (its `id` is ignored). */
+  createWarehouse(tx: Tx, warehouse: Warehouse): Promise<Warehouse>;
+  /** Locks the warehouse for a change until the transaction ends; undefined when there is none. */
+  lockWarehouseForChange(tx: Tx, id: WarehouseId): Promise<Warehouse | undefined>;
+  updateWarehouse(tx: Tx, warehouse: Warehouse): Promise<void>;
+  /** Gives the warehouse's stock rows its new active flag, publishing the availability flips it causes. */
+  setStockActivity(tx: Tx, warehouseId: WarehouseId, active: boolean, traceparent: string | undefined): Promise<void>;
   /**
    * Claims `key` for `request` in the transaction: a concurrent claim of the same key waits for this one, then
    * finds the response stored with it (or that it was used for another request).

@@ -3,8 +3,13 @@ import { WarehouseNotFoundError } from '../domain/inventoryErrors';
 import type { LomsDeps } from './ports';
 
 /** Creates a warehouse (id 0) or replaces one; (de)activation changes what its units count for at once. */
-export async function upsertWarehouse(deps: LomsDeps, warehouse: Warehouse): Promise<Warehouse> {
-  const stored = await deps.inventory.upsertWarehouse(warehouse, deps.traceparent());
-  if (!stored) throw new WarehouseNotFoundError(warehouse.id);
-  return stored;
+export function upsertWarehouse(deps: LomsDeps, warehouse: Warehouse): Promise<Warehouse> {
+  return deps.inTransaction(async (tx) => {
+    if (warehouse.id === 0) return deps.inventory.createWarehouse(tx, warehouse);
+    const before = await deps.inventory.lockWarehouseForChange(tx, warehouse.id);
+    if (!before) throw new WarehouseNotFoundError(warehouse.id);
+    await deps.inventory.updateWarehouse(tx, warehouse);
+    if (before.active !== warehouse.active) await deps.inventory.setStockActivity(tx, warehouse.id, warehouse.active, deps.traceparent());
+    return warehouse;
+  });
 }

@@ -93,7 +93,7 @@ export async function applyStockChanges(q: Queryable, changes: StockChange[], tr
   return rows.map(toLevel);
 }
 
-export function inventoryRepository(pool: Pool, inTransaction: <T>(work: (q: Queryable) => Promise<T>) => Promise<T>): InventoryRepository {
+export function inventoryRepository(pool: Pool): InventoryRepository {
   const db = pool as unknown as Queryable;
   const q = (tx: Tx) => tx as Queryable;
   return {
@@ -106,39 +106,44 @@ export function inventoryRepository(pool: Pool, inTransaction: <T>(work: (q: Que
       return rows.map(toWarehouse);
     },
 
-    upsertWarehouse: (warehouse, traceparent) =>
-      inTransaction(async (t) => {
-        if (warehouse.id === 0) {
-          // Warehouses are few and rarely added: one creation at a time picks the next id.
-          await t.query({ name: 'loms_lock_warehouse_ids', text: 'LOCK TABLE warehouses IN SHARE ROW EXCLUSIVE MODE', values: [] });
-          const { rows } = await t.query<WarehouseRow>({
-            name: 'loms_create_warehouse',
-            text: `INSERT INTO warehouses (id, name, priority, active)
-                   SELECT COALESCE(max(id), 0) + 1, $1, $2, $3 FROM warehouses RETURNING id, name, priority, active`,
-            values: [warehouse.name, warehouse.priority, warehouse.active],
-          });
-          return rows[0] && toWarehouse(rows[0]);
-        }
-        const before = await t.query<{ active: boolean }>({
-          name: 'loms_lock_warehouse_for_update',
-          text: 'SELECT active FROM warehouses WHERE id = $1 FOR UPDATE',
-          values: [warehouse.id],
-        });
-        const wasActive = before.rows[0]?.active;
-        if (wasActive === undefined) return undefined;
-        const { rows } = await t.query<WarehouseRow>({
-          name: 'loms_update_warehouse',
-          text: 'UPDATE warehouses SET name = $2, priority = $3, active = $4 WHERE id = $1 RETURNING id, name, priority, active',
-          values: [warehouse.id, warehouse.name, warehouse.priority, warehouse.active],
-        });
-        if (wasActive !== warehouse.active)
-          await t.query({
-            name: 'loms_warehouse_activity',
-            text: warehouseActivityStatement,
-            values: [warehouse.id, warehouse.active, traceparent ?? null],
-          });
-        return rows[0] && toWarehouse(rows[0]);
-      }),
+    async createWarehouse(tx, warehouse) {
+      // Warehouses are few and rarely added: one creation at a time picks the next id.
+      await q(tx).query({ name: 'loms_lock_warehouse_ids', text: 'LOCK TABLE warehouses IN SHARE ROW EXCLUSIVE MODE', values: [] });
+      const { rows } = await q(tx).query<WarehouseRow>({
+        name: 'loms_create_warehouse',
+        text: `INSERT INTO warehouses (id, name, priority, active)
+               SELECT COALESCE(max(id), 0) + 1, $1, $2, $3 FROM warehouses RETURNING id, name, priority, active`,
+        values: [warehouse.name, warehouse.priority, warehouse.active],
+      });
+      const row = rows[0];
+      if (!row) throw new Error('warehouse insert returned no row');
+      return toWarehouse(row);
+    },
+
+    async lockWarehouseForChange(tx, id) {
+      const { rows } = await q(tx).query<WarehouseRow>({
+        name: 'loms_lock_warehouse_for_update',
+        text: 'SELECT id, name, priority, active FROM warehouses WHERE id = $1 FOR UPDATE',
+        values: [id],
+      });
+      return rows[0] && toWarehouse(rows[0]);
+    },
+
+    async updateWarehouse(tx, warehouse) {
+      await q(tx).query({
+        name: 'loms_update_warehouse',
+        text: 'UPDATE warehouses SET name = $2, priority = $3, active = $4 WHERE id = $1',
+        values: [warehouse.id, warehouse.name, warehouse.priority, warehouse.active],
+      });
+    },
+
+    async setStockActivity(tx, warehouseId, active, traceparent) {
+      await q(tx).query({
+        name: 'loms_warehouse_activity',
+        text: warehouseActivityStatement,
+        values: [warehouseId, active, traceparent ?? null],
+      });
+    },
 
     async claimKey(tx, key, request): Promise<KeyClaim> {
       const claimed = await q(tx).query({
