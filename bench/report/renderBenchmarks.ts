@@ -1,6 +1,7 @@
 // Turns the scenarios' results into the console summary and docs/benchmarks.md.
 import type { BenchTiming, ScenarioResult, Table, Verdict } from '../scenarios/scenarioKit';
 import type { Machine } from './machine';
+import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
 
 function markdownTable(table: Pick<Table, 'headers' | 'rows'>): string {
   const numeric = (i: number) => table.rows.every((r) => /^[-\d.,% <>=]+( ms| s)?$|^-$/.test(r[i] ?? ''));
@@ -85,7 +86,7 @@ tables lives in \`bench/report/\`. Every number below comes from that one run.
   ${Object.entries(m.durability)
     .map(([k, v]) => `\`${k}=${v}\``)
     .join(', ')}. fsync is **on**.
-- Services run as separate processes, as bundles (\`node --enable-source-maps services/<name>/dist/main.js\`, \`LOG_LEVEL=warn\`), on
+- Services run as separate processes, as bundles (\`node ${serviceNodeFlags.join(' ')} services/<name>/dist/main.js\`, \`LOG_LEVEL=warn\`), on
   the same ${m.cores} cores as PostgreSQL, the local Kafka-protocol broker (librdkafka mock) and the load generator.
 - The load generator (\`bench/loadgen/runLoad.ts\`) keeps a fixed number of operations in flight over one TLS gRPC
   channel, for ${timing.warmupMs / 1000} s of warm-up (dropped) then ${timing.durationMs / 1000} s measured, at most
