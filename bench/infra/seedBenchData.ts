@@ -68,12 +68,9 @@ export async function seedUnpaidOrders(lomsUrl: string, count: number): Promise<
       [count, a.lo, a.span, b.lo, b.span, c.lo, c.span],
     );
     await client.query(
-      `INSERT INTO reservations (order_id, sku, warehouse_id, count)
-       SELECT o.id, (i->>'sku')::bigint, 1, (i->>'count')::bigint FROM orders o, jsonb_array_elements(o.items) i`,
-    );
-    await client.query(
       `INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, order_id)
-       SELECT sku, warehouse_id, 'RESERVATION', 0, count, order_id FROM reservations ORDER BY order_id, sku`,
+       SELECT (i->>'sku')::bigint, 1, 'RESERVATION', 0, (i->>'count')::bigint, o.id
+       FROM orders o, jsonb_array_elements(o.items) i ORDER BY o.id, 1`,
     );
     await client.query(
       `UPDATE stocks s SET reserved = r.units

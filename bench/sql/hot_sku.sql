@@ -15,11 +15,13 @@ locked AS (
 usable AS (
   SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
 ),
-shortages AS (
+supply AS (
   SELECT r.sku, r.count AS requested, COALESCE(SUM(u.available), 0)::bigint AS available
   FROM requested r LEFT JOIN usable u ON u.sku = r.sku
   GROUP BY r.sku, r.count
-  HAVING COALESCE(SUM(u.available), 0) < r.count
+),
+shortages AS (
+  SELECT sku, requested, available FROM supply WHERE available < requested
 ),
 new_order AS (
   INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
@@ -43,10 +45,6 @@ stock_changes AS (
   SELECT a.sku, a.warehouse_id, 'RESERVATION' AS kind, 0::bigint AS total_delta, a.take AS reserved_delta, o.id AS order_id, '' AS reason
   FROM allocation a, new_order o
   WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
-),
-reservation_rows AS (
-  INSERT INTO reservations (order_id, sku, warehouse_id, count)
-  SELECT order_id, sku, warehouse_id, reserved_delta FROM stock_changes
 ),
 order_events AS (
   SELECT gen_random_uuid()::uuid AS event_id, o.id AS order_id, :user_id::bigint AS user_id, o.status, 'NEW'::text AS previous_status, jsonb_build_array(jsonb_build_object('sku', :hot_sku::bigint, 'count', 1))::jsonb AS items,
@@ -73,18 +71,16 @@ stock_after AS (
   FROM locked l LEFT JOIN stock_deltas d ON d.sku = l.sku AND d.warehouse_id = l.warehouse_id
 ),
 
-stock_availability AS (
-  SELECT a.*, SUM(a.available_before) OVER by_sku AS sku_before,
-         SUM(CASE WHEN a.active THEN a.total - a.reserved ELSE 0 END) OVER by_sku AS sku_after,
-         row_number() OVER (PARTITION BY a.sku ORDER BY a.changed DESC, a.warehouse_id) AS nth_changed
-  FROM stock_after a
-  WINDOW by_sku AS (PARTITION BY a.sku)
+sku_levels AS (
+  SELECT sku, available AS sku_before, 0::bigint AS sku_after FROM supply
+    WHERE available = requested AND EXISTS (SELECT 1 FROM new_order WHERE status = 'AWAITING_PAYMENT')
 ),
 stock_level_events AS (
-  SELECT sku, warehouse_id, total, reserved, active, sku_after,
-         CASE WHEN sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
-  FROM stock_availability
-  WHERE nth_changed = 1 AND changed AND (sku_before > 0) <> (sku_after > 0)
+  SELECT a.sku, a.warehouse_id, a.total, a.reserved, a.active, v.sku_after,
+         CASE WHEN v.sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
+  FROM sku_levels v
+  CROSS JOIN LATERAL (SELECT * FROM stock_after a WHERE a.sku = v.sku AND a.changed ORDER BY a.warehouse_id LIMIT 1) a
+  WHERE (v.sku_before > 0) <> (v.sku_after > 0)
 ),
 outbox_written AS (
   INSERT INTO outbox (event_id, event_type, order_id, user_id, status, previous_status, items, payload, occurred_at, traceparent, version)

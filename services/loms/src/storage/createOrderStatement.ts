@@ -1,8 +1,8 @@
 // CreateOrder as one statement (atomic on its own, one round trip): lock the SKUs' stock rows in
 // (sku, warehouse) order, allocate each item over the active warehouses by the allocation strategy ($9,
-// domain/allocation.ts says how), insert the order as AWAITING_PAYMENT with its reservations or as FAILED
-// with its shortages, write its event (version 1), and apply the reservations as stock changes (movements and
-// level events, stockChangeSql.ts). The order is dated by the database's clock (now(): every replica shares
+// domain/allocation.ts says how), insert the order as AWAITING_PAYMENT or as FAILED with its shortages,
+// write its event (version 1), and apply its reservations as stock changes (stockChangeSql.ts): their
+// RESERVATION movements are what the order holds. The order is dated by the database's clock (now(): every replica shares
 // it) and due $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
 // The order insert is skipped on an idempotency-key conflict, and the reservation with it.
 // Items must be merged by SKU first: UPDATE ... FROM applies one row per target row.
@@ -22,11 +22,13 @@ locked AS (
 usable AS (
   SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
 ),
-shortages AS (
+supply AS (
   SELECT r.sku, r.count AS requested, COALESCE(SUM(u.available), 0)::bigint AS available
   FROM requested r LEFT JOIN usable u ON u.sku = r.sku
   GROUP BY r.sku, r.count
-  HAVING COALESCE(SUM(u.available), 0) < r.count
+),
+shortages AS (
+  SELECT sku, requested, available FROM supply WHERE available < requested
 ),
 new_order AS (
   INSERT INTO orders (user_id, status, items, idempotency_key, shortages, created_at, updated_at, payment_deadline, event_version)
@@ -51,13 +53,17 @@ stock_changes AS (
   FROM allocation a, new_order o
   WHERE o.status = 'AWAITING_PAYMENT' AND a.take > 0
 ),
-reservation_rows AS (
-  INSERT INTO reservations (order_id, sku, warehouse_id, count)
-  SELECT order_id, sku, warehouse_id, reserved_delta FROM stock_changes
-),
 order_events AS (
   SELECT $7::uuid AS event_id, o.id AS order_id, $1::bigint AS user_id, o.status, 'NEW'::text AS previous_status, $4::jsonb AS items,
          o.created_at AS occurred_at, $8::text AS traceparent, 1 AS version
   FROM new_order o
-),${stockChangeCtes({ at: 'now()', traceparent: '$8', rowEvents: false, orderEvents: 'order_events' })}
+),${stockChangeCtes({
+  at: 'now()',
+  traceparent: '$8',
+  rowEvents: false,
+  orderEvents: 'order_events',
+  // A reserved SKU leaves 0 available exactly when the order takes all it had.
+  skuLevels: `SELECT sku, available AS sku_before, 0::bigint AS sku_after FROM supply
+    WHERE available = requested AND EXISTS (SELECT 1 FROM new_order WHERE status = 'AWAITING_PAYMENT')`,
+})}
 SELECT o.id, o.status, o.shortages, o.created_at, o.payment_deadline FROM new_order o`;

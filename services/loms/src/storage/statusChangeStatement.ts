@@ -1,8 +1,8 @@
 // Status changes of a batch of orders as one statement (atomic on its own, one round trip), each applied only
 // if its order is still in the status, and at the event version, the caller decided on: set the new status
 // $3 and the order's version (locking the order row first, as the canceller does), lock every stock row of the
-// orders' SKUs in (sku, warehouse) order, settle their reservations (write off when $5, else release) as stock
-// changes (movements and level events, stockChangeSql.ts), and write each order's event.
+// orders' SKUs in (sku, warehouse) order, settle what an AWAITING_PAYMENT order holds (its RESERVATION
+// movements: write off when $5, else release) as stock changes (stockChangeSql.ts), and write each order's event.
 // Per order: $1 id, $2 previous status, $6 event id, $7 items, $8 traceparent, $9 version. $4 is the time of
 // the change. Returns the ids of the orders it changed.
 import { stockChangeCtes } from './stockChangeSql';
@@ -18,16 +18,17 @@ changed AS (
   WHERE o.id = w.order_id AND o.status = w.previous_status AND o.event_version = w.version - 1
   RETURNING o.id, o.user_id, w.previous_status, w.event_id, w.items, w.traceparent, w.version
 ),
+settled AS (
+  SELECT m.order_id, m.sku, m.warehouse_id, m.reserved_delta AS count
+  FROM stock_movements m JOIN changed c ON m.order_id = c.id
+  WHERE m.kind = 'RESERVATION' AND c.previous_status = 'AWAITING_PAYMENT'
+),
 locked AS (
   SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active
   FROM stocks s
-  WHERE s.sku IN (SELECT r.sku FROM reservations r JOIN changed c ON r.order_id = c.id)
+  WHERE s.sku IN (SELECT sku FROM settled)
   ORDER BY s.sku, s.warehouse_id
   FOR UPDATE
-),
-settled AS (
-  DELETE FROM reservations r USING changed c WHERE r.order_id = c.id
-  RETURNING r.order_id, r.sku, r.warehouse_id, r.count
 ),
 stock_changes AS (
   SELECT sku, warehouse_id, CASE WHEN $5::boolean THEN 'WRITE_OFF' ELSE 'RELEASE' END AS kind,

@@ -19,6 +19,12 @@ export interface StockChangeContext {
    * items, occurred_at, traceparent, version): one insert into the outbox writes them with the stock events.
    */
   orderEvents?: string;
+  /**
+   * A query of (sku, sku_before, sku_after): the available units over active rows before and after, for the
+   * SKUs whose availability may have reached or left 0. By default every SKU of `locked`, from `stock_after`;
+   * a statement that knows the few candidates cheaply names them (an order can only take a SKU down to 0).
+   */
+  skuLevels?: string;
 }
 
 /** Applies `stock_changes` to the locked rows, writes the movements and the events; defines `stock_after`. */
@@ -55,9 +61,10 @@ ${stockLevelEventCtes(ctx, 'stock_changes')}`;
  */
 export function stockLevelEventCtes(ctx: StockChangeContext, changes: string): string {
   const rowEvents = `
-    SELECT c.sku, c.warehouse_id, a.total, a.reserved, a.active, a.sku_after, c.kind AS cause, 0 AS step
+    SELECT c.sku, c.warehouse_id, a.total, a.reserved, a.active, v.sku_after, c.kind AS cause, 0 AS step
     FROM (SELECT DISTINCT sku, warehouse_id, kind FROM ${changes} WHERE kind IN ('RECEIPT', 'ADJUSTMENT')) c
-    JOIN stock_availability a ON a.sku = c.sku AND a.warehouse_id = c.warehouse_id
+    JOIN stock_after a ON a.sku = c.sku AND a.warehouse_id = c.warehouse_id
+    JOIN sku_levels v ON v.sku = c.sku
     UNION ALL`;
   const orderEvents = ctx.orderEvents
     ? `
@@ -65,19 +72,20 @@ export function stockLevelEventCtes(ctx: StockChangeContext, changes: string): s
   FROM ${ctx.orderEvents}
   UNION ALL`
     : '';
+  const skuLevels =
+    ctx.skuLevels ??
+    `SELECT sku, SUM(available_before) AS sku_before, SUM(CASE WHEN active THEN total - reserved ELSE 0 END) AS sku_after
+  FROM stock_after GROUP BY sku`;
   return `
-stock_availability AS (
-  SELECT a.*, SUM(a.available_before) OVER by_sku AS sku_before,
-         SUM(CASE WHEN a.active THEN a.total - a.reserved ELSE 0 END) OVER by_sku AS sku_after,
-         row_number() OVER (PARTITION BY a.sku ORDER BY a.changed DESC, a.warehouse_id) AS nth_changed
-  FROM stock_after a
-  WINDOW by_sku AS (PARTITION BY a.sku)
+sku_levels AS (
+  ${skuLevels}
 ),
 stock_level_events AS (${ctx.rowEvents ? rowEvents : ''}
-  SELECT sku, warehouse_id, total, reserved, active, sku_after,
-         CASE WHEN sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
-  FROM stock_availability
-  WHERE nth_changed = 1 AND changed AND (sku_before > 0) <> (sku_after > 0)
+  SELECT a.sku, a.warehouse_id, a.total, a.reserved, a.active, v.sku_after,
+         CASE WHEN v.sku_after = 0 THEN 'OUT_OF_STOCK' ELSE 'BACK_IN_STOCK' END AS cause, 1 AS step
+  FROM sku_levels v
+  CROSS JOIN LATERAL (SELECT * FROM stock_after a WHERE a.sku = v.sku AND a.changed ORDER BY a.warehouse_id LIMIT 1) a
+  WHERE (v.sku_before > 0) <> (v.sku_after > 0)
 ),
 outbox_written AS (
   INSERT INTO outbox (event_id, event_type, order_id, user_id, status, previous_status, items, payload, occurred_at, traceparent, version)${orderEvents}

@@ -100,7 +100,7 @@ describe('timeout canceller', () => {
          INSERT INTO orders (user_id, status, items, created_at, updated_at, payment_deadline)
          SELECT u, 'AWAITING_PAYMENT', '[{"sku": 902, "count": 2}]', now() - interval '1 hour', now() - interval '1 hour', now() - interval '1 minute'
          FROM unnest($1::bigint[]) AS u RETURNING id
-       ), r AS (INSERT INTO reservations (order_id, sku, warehouse_id, count) SELECT id, 902, 2, 2 FROM o)
+       ), r AS (INSERT INTO stock_movements (sku, warehouse_id, kind, total_delta, reserved_delta, order_id) SELECT 902, 2, 'RESERVATION', 0, 2, id FROM o)
        SELECT id FROM o`,
       [userIds],
     );

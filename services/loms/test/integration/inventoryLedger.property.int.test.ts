@@ -119,7 +119,7 @@ class Model {
 
 /** Empty tables, the three warehouses, and a first receipt per stock row (so that SKUs often sit in several warehouses). */
 async function reset(model: Model, priorities: number[], opening: number[]): Promise<void> {
-  await db.pool.query('TRUNCATE reservations, outbox, orders, stocks, warehouses, stock_movements, inventory_requests');
+  await db.pool.query('TRUNCATE outbox, orders, stocks, warehouses, stock_movements, inventory_requests');
   for (const [i, priority] of priorities.entries()) {
     await upsertWarehouse(depsOf.priority, { id: 0, name: `w${i + 1}`, priority, active: true });
     model.warehouses.set(i + 1, { priority, active: true });
