@@ -18,10 +18,12 @@ export interface AdjustStockInput {
 /** Records a stock count: the row's total becomes the counted one, as one adjustment movement. */
 export async function adjustStock(deps: LomsDeps, input: AdjustStockInput): Promise<StockLevel> {
   const request = { method: 'AdjustStock', ...input, expectedTotal: input.expectedTotal ?? null };
-  await deps.inventory.createMissingRows(input.warehouseId, [input.sku], input.idempotencyKey);
+  // A missing row counts as an empty one: a count expecting another total is refused without making it.
+  const missingRowCounts = input.expectedTotal === undefined || input.expectedTotal === 0;
+  if (missingRowCounts) await deps.inventory.createMissingRows(input.warehouseId, [input.sku], input.idempotencyKey);
   const { level } = await idempotentInventoryChange(deps, request, async (tx) => {
     const rows = await deps.inventory.lockStock(tx, [input.sku]);
-    const row = rows.find((r) => r.warehouseId === input.warehouseId);
+    const row = rows.find((r) => r.warehouseId === input.warehouseId) ?? (missingRowCounts ? undefined : { total: 0, reserved: 0 });
     if (!row) throw new Error(`stock row ${input.sku}/${input.warehouseId} missing after it was created`);
     const totalDelta = countDelta(row, input.newTotal, input.expectedTotal);
     const change = { sku: input.sku, warehouseId: input.warehouseId, kind: 'ADJUSTMENT' as const, totalDelta, reason: input.reason };

@@ -206,6 +206,17 @@ describe('AdjustStock', () => {
     expect(counts.map((m) => m.totalDelta)).toEqual([winnerTotal - 10]);
   });
 
+  it('answers a count expecting another total than 0 on a missing row with ABORTED current_total 0, leaving no row behind', async () => {
+    const w = await newWarehouse(server);
+    const sku = newSku();
+    const err = await failure(adjust(server, { warehouseId: w, sku, newTotal: 4, expectedTotal: 3 }));
+    expect(grpcCode(err)).toBe(grpc.status.ABORTED);
+    expect(errorInfo(err)).toEqual({ reason: 'STOCK_CHANGED', domain: 'loms.v1', metadata: { current_total: '0' } });
+    expect(await stockRows(server.pool, sku)).toEqual([]);
+    expect((await adjust(server, { warehouseId: w, sku, newTotal: 4, expectedTotal: 0 })).total).toBe(4);
+    expect(await stockRows(server.pool, sku)).toEqual([{ warehouseId: w, total: 4, reserved: 0 }]);
+  });
+
   it('refuses a total below the reserved units with FAILED_PRECONDITION STOCK_BELOW_RESERVED, and allows exactly the reserved', async () => {
     const w = await newWarehouse(server);
     const sku = newSku();

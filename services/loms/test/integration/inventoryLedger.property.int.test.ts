@@ -166,9 +166,9 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
       return;
     }
     case 'adjust': {
-      // The row is created (empty) before the count is decided, also for a count that is refused.
-      const row = model.row(cmd.sku, cmd.warehouseId);
-      const expectedTotal = cmd.expected === 'none' ? undefined : cmd.expected === 'current' ? row.total : row.total + 1;
+      const existing = model.rows.has(`${cmd.sku}:${cmd.warehouseId}`) ? model.row(cmd.sku, cmd.warehouseId) : undefined;
+      const current = existing?.total ?? 0;
+      const expectedTotal = cmd.expected === 'none' ? undefined : cmd.expected === 'current' ? current : current + 1;
       const work = adjustStock(deps, {
         idempotencyKey: '',
         warehouseId: cmd.warehouseId,
@@ -178,6 +178,8 @@ async function step(deps: LomsDeps, strategy: AllocationStrategy, model: Model, 
         reason: 'property count',
       });
       if (cmd.expected === 'stale') return expectRejection(work, StockChangedError);
+      // A missing row counts as empty and is created (empty) for any other count, also one refused below.
+      const row = existing ?? model.row(cmd.sku, cmd.warehouseId);
       if (cmd.newTotal < row.reserved) return expectRejection(work, StockBelowReservedError);
       await work;
       row.total = cmd.newTotal;
