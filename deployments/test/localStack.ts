@@ -2,7 +2,14 @@
 // as in production) on free ports with fresh databases, and Debian's prometheus scraping them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, startChildProcess, untilAnswers, type ChildProcessHandle, type RunningBundle, type ServiceName } from '@shop/devstack';
+import {
+  freePort,
+  startChildProcess,
+  waitForChildReady,
+  type ChildProcessHandle,
+  type RunningBundle,
+  type ServiceName,
+} from '@shop/devstack';
 import { spawnService } from '@shop/testkit';
 import { requireBinary } from './promtool';
 import { root } from './deploymentFiles';
@@ -47,7 +54,7 @@ export async function startPrometheus(dir: string, targets: Record<string, numbe
     env: { PATH: process.env.PATH },
   });
   const url = `http://127.0.0.1:${port}`;
-  await untilAnswers(prometheus, `${url}/-/ready`, 30_000);
+  await waitForChildReady(prometheus, `${url}/-/ready`, 30_000);
   return { ...prometheus, url };
 }
 

@@ -1,6 +1,6 @@
 // A service's bundle as a child process, `node <serviceNodeFlags> services/<name>/dist/main.js`, as production runs
 // it: the one way scripts, the bench and the tests start a service outside their own process.
-import { startChildProcess, untilAnswers, type ChildProcessHandle } from './childProcess';
+import { startChildProcess, waitForChildReady, type ChildProcessHandle } from './childProcess';
 import { freePort } from './freePort';
 import { repoRoot } from './repoRoot';
 import { serviceNodeArgs, type ServiceName } from './serviceBundle';
@@ -46,6 +46,6 @@ export async function startBundle(options: ListeningBundleStart): Promise<Runnin
   const grpcPort = options.grpcPort ?? (await freePort());
   const adminPort = options.adminPort ?? (await freePort());
   const child = spawnBundle({ ...options, env: { ...options.env, GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort) } });
-  await untilAnswers(child, `http://127.0.0.1:${adminPort}/readyz`, options.readyTimeoutMs ?? 30_000);
+  await waitForChildReady(child, `http://127.0.0.1:${adminPort}/readyz`, options.readyTimeoutMs ?? 30_000);
   return { ...child, grpcPort, adminPort };
 }

@@ -61,7 +61,7 @@ export function startChildProcess(options: ChildProcessStart): ChildProcessHandl
 }
 
 /** Resolves once `url` answers 200; if the process exits first or `timeoutMs` passes, stops it and throws with its last output. */
-export async function untilAnswers(child: ChildProcessHandle, url: string, timeoutMs: number): Promise<void> {
+export async function waitForChildReady(child: ChildProcessHandle, url: string, timeoutMs: number): Promise<void> {
   try {
     await Promise.race([
       waitUntilAnswers(child.name, url, timeoutMs),
