@@ -9,6 +9,7 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Every workspace's package.json (npm needs them to link the workspaces); deployments/test checks the list.
 COPY package.json package-lock.json .npmrc ./
+COPY packages/devstack/package.json packages/devstack/
 COPY packages/platform/package.json packages/platform/
 COPY packages/proto/package.json packages/proto/
 COPY packages/testkit/package.json packages/testkit/
@@ -22,11 +23,12 @@ COPY . .
 RUN node --import tsx scripts/build-services.ts
 
 # Stage 2: production dependencies only: the root's (node-pg-migrate, for the migrate job), the platform's and the
-# services'; not the test kit's (embedded PostgreSQL) nor any dev tool. The workspaces themselves are inside the
-# bundles, so their links go.
+# services'; not the dev stack's (embedded PostgreSQL), the test kit's or any dev tool's. The workspaces themselves
+# are inside the bundles, so their links go.
 FROM node:24-bookworm-slim AS production-deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/devstack/package.json packages/devstack/
 COPY packages/platform/package.json packages/platform/
 COPY packages/proto/package.json packages/proto/
 COPY packages/testkit/package.json packages/testkit/

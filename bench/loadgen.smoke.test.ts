@@ -2,12 +2,12 @@
 // figures. Numbers come from `make bench`, never from here.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { freshDatabase } from '@shop/testkit';
 import { startLomsTestServer, type LomsTestServer } from '../services/loms/test/integration/lomsTestServer';
 import { assertLocalTarget, lomsBenchClient } from './loadgen/benchClients';
 import { runLoad } from './loadgen/runLoad';
 import { runPgbench } from './infra/pgbench';
-import { seedStock } from './infra/seedBenchData';
+import { seedBenchStock } from './infra/seedBenchData';
 import { createOrderScript, hotSkuScript, scriptFiles, skuRanges } from './sql/ceilingScripts';
 import { randomOrderItems } from './scenarios/scenarioKit';
 
@@ -16,7 +16,7 @@ let loms: LomsTestServer;
 
 beforeAll(async () => {
   url = await freshDatabase('loms');
-  await seedStock(url);
+  await seedBenchStock(url);
   loms = await startLomsTestServer({}, url);
 });
 afterAll(() => loms?.stop());

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as prettier from 'prettier';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
 import { buildServices } from '../scripts/dev/buildServices';
 import { startBenchInfrastructure } from './infra/benchInfrastructure';
 import { assertPgbench } from './infra/pgbench';

@@ -1,6 +1,6 @@
 // `make build`: bundles the four services into services/<name>/dist, the form in which every start-up runs them,
 // and the image's jobs (migrate, seed, health probe) into build/jobs.
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
 import { buildJobs } from './dev/buildJobs';
 import { buildServices } from './dev/buildServices';
 

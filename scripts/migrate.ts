@@ -1,7 +1,6 @@
 // `make migrate`: applies every service's migrations to its *_DATABASE_URL (or the embedded cluster).
 import path from 'node:path';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { prepareDatabases } from './dev/localDatabases';
+import { prepareDatabases, repoRoot } from '@shop/devstack';
 
 async function main(): Promise<void> {
   const databases = await prepareDatabases(path.resolve(repoRoot(), process.env.RUN_SERVICES_DATA_DIR ?? '.data'), (line) =>

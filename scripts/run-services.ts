@@ -1,14 +1,10 @@
 // `make run-services`: the whole stack on this machine. Embedded PostgreSQL and the local Kafka-protocol
 // broker unless *_DATABASE_URL / KAFKA_BROKERS are given; migrations, seed data, the four services.
 import path from 'node:path';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { type KafkaBroker, prepareDatabases, repoRoot, startKafkaBroker, trustEnv, waitForReady } from '@shop/devstack';
 import { seedStock } from '../services/loms/src/seed/seedStock';
 import { buildServices } from './dev/buildServices';
-import { prepareDatabases } from './dev/localDatabases';
 import { startServiceProcess, type ServiceProcess } from './dev/serviceProcess';
-import { trustEnv } from './dev/trustFiles';
-import { waitForReady } from './dev/waitForReady';
 
 const say = (line: string) => process.stdout.write(`\x1b[1mrun-services \x1b[0m| ${line}\n`);
 

@@ -1,6 +1,6 @@
 // `make token USER=7 [ADMIN=1]`: prints a dev shopper token (valid 1 h) on one line.
 import path from 'node:path';
-import { signDevToken } from './dev/devToken';
+import { signDevToken } from '@shop/devstack';
 
 const user = process.env.USER_ID ?? '';
 if (!/^[1-9]\d*$/.test(user)) {

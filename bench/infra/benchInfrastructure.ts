@@ -5,9 +5,14 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { sessionOptions } from '@shop/platform';
 import { lomsSessionSettings } from '../../services/loms/src/storage/sessionSettings';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { migrate, type ServiceDatabase } from '@shop/testkit/src/migrate';
-import { startPostgresCluster, type PostgresCluster } from '@shop/testkit/src/postgresCluster';
+import {
+  type KafkaBroker,
+  migrate,
+  type PostgresCluster,
+  type ServiceDatabase,
+  startKafkaBroker,
+  startPostgresCluster,
+} from '@shop/devstack';
 
 export interface BenchInfrastructure {
   cluster: PostgresCluster;

@@ -18,7 +18,7 @@ async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Prom
   }
 }
 
-export async function seedStock(lomsUrl: string): Promise<void> {
+export async function seedBenchStock(lomsUrl: string): Promise<void> {
   await withClient(lomsUrl, async (c) => {
     await c.query("INSERT INTO warehouses (id, name) VALUES (1, 'bench-1'), (2, 'bench-2')");
     await c.query(

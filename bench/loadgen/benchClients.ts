@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { callUnary, clientCredentials, type UnaryMethod } from '@shop/platform';
 import path from 'node:path';
 import { checkout, loms } from '@shop/proto';
-import { certsDir, lomsCredentials } from '@shop/testkit/src/credentials';
+import { certsDir, lomsCredentials } from '@shop/devstack';
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 

@@ -1,7 +1,7 @@
 // Turns the scenarios' results into the console summary and docs/benchmarks.md.
 import type { BenchTiming, ScenarioResult, Table, Verdict } from '../scenarios/scenarioKit';
 import type { Machine } from './machine';
-import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
+import { serviceNodeFlags } from '@shop/devstack';
 
 function markdownTable(table: Pick<Table, 'headers' | 'rows'>): string {
   const numeric = (i: number) => table.rows.every((r) => /^[-\d.,% <>=]+( ms| s)?$|^-$/.test(r[i] ?? ''));

@@ -2,7 +2,7 @@
 // canceller has cancelled them all and the relay has published every CANCELLED event.
 import { Client } from 'pg';
 import { postgresPids, sampleResources } from '../infra/resourceSampler';
-import { seedStock, seedUnpaidOrders } from '../infra/seedBenchData';
+import { seedBenchStock, seedUnpaidOrders } from '../infra/seedBenchData';
 import { startService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { type BenchContext, type ScenarioResult } from './scenarioKit';
@@ -12,7 +12,7 @@ const timeoutMs = 180_000;
 
 export async function cancellerScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const url = await ctx.infra.freshDatabase('loms', 'canceller');
-  await seedStock(url);
+  await seedBenchStock(url);
   ctx.say(`canceller: seeding ${orders.toLocaleString('en-US')} unpaid orders with their reservations`);
   await seedUnpaidOrders(url, orders);
   const loms = await startService({

@@ -1,13 +1,13 @@
 // ceiling alone (`make bench SCENARIO=ceiling`): pgbench with LOMS' CreateOrder statement, 3 random SKUs and
 // the hot SKU, at 1, 16 and 64 clients. A full run measures these inside create-order and hot-sku instead.
-import { seedStock } from '../infra/seedBenchData';
+import { seedBenchStock } from '../infra/seedBenchData';
 import { concurrencies, createOrderCeiling } from './createOrder';
 import { hotSkuCeiling, hotSkuConcurrencies } from './hotSku';
 import { fmt, latencyCells, type BenchContext, type ScenarioResult } from './scenarioKit';
 
 export async function ceilingScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const url = await ctx.infra.freshDatabase('loms', 'ceiling');
-  await seedStock(url);
+  await seedBenchStock(url);
   const database = new URL(url).pathname.slice(1);
   const rows: string[][] = [];
   for (const c of concurrencies) {

@@ -7,7 +7,7 @@ import { lomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { summariseCpuProfile, type ProfileSummary } from '../infra/cpuProfile';
 import { runPgbench, type PgbenchMode } from '../infra/pgbench';
-import { seedStock } from '../infra/seedBenchData';
+import { seedBenchStock } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { createOrderScript, scriptFiles, skuRanges } from '../sql/ceilingScripts';
@@ -72,7 +72,7 @@ async function loadCreateOrder(ctx: BenchContext, loms: RunningService, concurre
 
 export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const url = await ctx.infra.freshDatabase('loms', 'create_order');
-  await seedStock(url);
+  await seedBenchStock(url);
   const database = new URL(url).pathname.slice(1);
   const resources = {};
   const points: { concurrency: number; service: LoadResult; ceiling: CeilingPoint }[] = [];

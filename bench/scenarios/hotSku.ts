@@ -3,7 +3,7 @@
 import { lomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { runPgbench } from '../infra/pgbench';
-import { seedStock } from '../infra/seedBenchData';
+import { seedBenchStock } from '../infra/seedBenchData';
 import { startService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { hotSku, scriptFiles } from '../sql/ceilingScripts';
@@ -26,7 +26,7 @@ export function hotSkuCeiling(ctx: BenchContext, database: string, concurrency: 
 
 export async function hotSkuScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const url = await ctx.infra.freshDatabase('loms', 'hot_sku');
-  await seedStock(url);
+  await seedBenchStock(url);
   const database = new URL(url).pathname.slice(1);
   const resources = {};
   const points: { concurrency: number; service: LoadResult; ceiling: LoadResult }[] = [];

@@ -1,7 +1,7 @@
 // What both lifecycle points start from: fresh LOMS (seeded) and Notifications databases, a topic of their
 // own, and Notifications consuming it. LOMS is started by each point, with or without its relay.
 import { queryRow } from '../infra/queryRow';
-import { seedStock } from '../infra/seedBenchData';
+import { seedBenchStock } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import type { BenchContext } from './scenarioKit';
 
@@ -16,7 +16,7 @@ export interface LifecycleStack {
 export async function startLifecycleStack(ctx: BenchContext, name: string): Promise<LifecycleStack> {
   const lomsUrl = await ctx.infra.freshDatabase('loms', name);
   const notificationsUrl = await ctx.infra.freshDatabase('notifications', name);
-  await seedStock(lomsUrl);
+  await seedBenchStock(lomsUrl);
   const shared = { KAFKA_BROKERS: ctx.infra.brokers.join(','), ORDER_STATUS_TOPIC: `bench.${name}.${Date.now()}` };
   const notifications = await startService({
     name: 'notifications',

@@ -1,9 +1,9 @@
 // purchase: AddToCart x3 + Purchase through Checkout, which calls ProductService (no limit, no latency)
 // and LOMS; one operation is those four calls for a user of its own.
-import { bearer, devToken } from '@shop/testkit/src/credentials';
+import { bearer, devToken } from '@shop/devstack';
 import { checkoutBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
-import { seedStock, writeCatalogue } from '../infra/seedBenchData';
+import { seedBenchStock, writeCatalogue } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { skuRanges } from '../sql/ceilingScripts';
@@ -23,7 +23,7 @@ const purchaseConcurrencies = [1, 16] as const;
 export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const lomsUrl = await ctx.infra.freshDatabase('loms', 'purchase');
   const checkoutUrl = await ctx.infra.freshDatabase('checkout', 'purchase');
-  await seedStock(lomsUrl);
+  await seedBenchStock(lomsUrl);
   const brokers = ctx.infra.brokers.join(',');
   const started: RunningService[] = [];
   const resources = {};

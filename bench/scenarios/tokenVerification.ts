@@ -2,7 +2,7 @@
 // every later one (the cache), measured in this process with the dev signing pair.
 import path from 'node:path';
 import { createTokenVerifier } from '@shop/platform';
-import { devToken } from '@shop/testkit/src/credentials';
+import { devToken } from '@shop/devstack';
 import type { BenchContext, ScenarioResult } from './scenarioKit';
 
 const distinctTokens = 2_000;

@@ -10,7 +10,7 @@ import { notificationsConfigSchema } from '../../services/notifications/src/conf
 import { productsConfigSchema } from '../../services/products/src/config';
 import { deployments, readYaml, root } from './deploymentFiles';
 import { jobNames } from '../../scripts/dev/buildJobs';
-import { serviceNodeFlags } from '../../scripts/dev/serviceBundle';
+import { serviceNodeFlags } from '@shop/devstack';
 
 interface ComposeService {
   image?: string;
@@ -159,9 +159,9 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.join(root, 'certs', file.slice('/certs/'.length))), `${name} ${variable}: ${file}`).toBe(true);
     }
     expect(envOf(service('kafka')).KAFKA_ADVERTISED_LISTENERS).toContain('PLAINTEXT://kafka:9092');
-    // scripts/migrate.ts (scripts/dev/localDatabases.ts) migrates the three databases given these three URLs.
+    // scripts/migrate.ts (packages/devstack/src/localDatabases.ts) migrates the three databases given these three URLs.
     expect(Object.keys(envOf(service('migrate'))).sort()).toEqual([...databaseUrlVariables].sort());
-    expect(fs.readFileSync(path.join(root, 'scripts/dev/localDatabases.ts'), 'utf8')).toContain(databaseUrlVariables[0]);
+    expect(fs.readFileSync(path.join(root, 'packages/devstack/src/localDatabases.ts'), 'utf8')).toContain(databaseUrlVariables[0]);
   });
 
   it('points every database URL at a database init.sql creates', () => {

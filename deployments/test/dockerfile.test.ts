@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildJobs, jobBundle, jobNames } from '../../scripts/dev/buildJobs';
 import { pinnedNodeMajor } from '../../scripts/dev/pinnedNode';
-import { serviceBundleDir, serviceNames, serviceNodeFlags } from '../../scripts/dev/serviceBundle';
+import { serviceBundleDir, serviceNames, serviceNodeFlags } from '@shop/devstack';
 import { root } from './deploymentFiles';
 
 const instructions = fs
@@ -103,7 +103,9 @@ describe('Dockerfile', () => {
   });
 
   it('installs every package the bundles require: a dependency of the root or of a workspace the image installs', () => {
-    expect([...productionWorkspaces].sort()).toEqual(workspaces.filter((w) => w !== 'packages/testkit').sort());
+    expect([...productionWorkspaces].sort()).toEqual(
+      workspaces.filter((w) => w !== 'packages/testkit' && w !== 'packages/devstack').sort(),
+    );
     const installed = new Set(['.', ...productionWorkspaces].flatMap((dir) => Object.keys(packageJson(dir).dependencies ?? {})));
     const bundles = [
       ...serviceNames.map((name) => path.join(serviceBundleDir(root, name), 'main.js')),

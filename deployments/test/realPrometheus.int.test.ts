@@ -12,14 +12,13 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary } from '@shop/platform';
 import { checkout, inventory, loms, notifications } from '@shop/proto';
-import { lomsCredentials, shopperCredentials } from '@shop/testkit/src/credentials';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { withDatabase } from '@shop/testkit/src/vitestGlobalSetup';
+import { type KafkaBroker, lomsCredentials, type RunningBundle, shopperCredentials, startKafkaBroker } from '@shop/devstack';
+import { withDatabase } from '@shop/testkit';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { alertRules, panelQueries, root } from './deploymentFiles';
-import { instantQuery, startPrometheus, startService, type QueryAnswer, type RunningPrometheus, type RunningService } from './localStack';
+import { instantQuery, startPrometheus, startService, type QueryAnswer, type RunningPrometheus } from './localStack';
 import { metricsLintProblems, requireBinary } from './promtool';
 
 /**
@@ -36,12 +35,12 @@ const timeoutMs = 10_000;
 let broker: KafkaBroker | undefined;
 let webhook: http.Server | undefined;
 let prometheus: RunningPrometheus | undefined;
-const services: RunningService[] = [];
+const services: RunningBundle[] = [];
 let workDir = '';
 /** The LOMS database, where the traffic plants a stock drift. */
 let lomsDatabaseUrl = '';
 
-const serviceNamed = (name: string): RunningService => {
+const serviceNamed = (name: string): RunningBundle => {
   const s = services.find((x) => x.name === name);
   if (!s) throw new Error(`${name} is not running`);
   return s;

@@ -18,7 +18,8 @@ const rootAboveBundle: esbuild.Plugin = {
   setup(build) {
     build.onResolve({ filter: /\/repoRoot$/ }, (args) => ({ path: args.path, namespace: 'root-above-bundle' }));
     build.onLoad({ filter: /.*/, namespace: 'root-above-bundle' }, () => ({
-      contents: "const path = require('node:path');\nexports.repoRoot = () => path.resolve(__dirname, '..', '..');\n",
+      // An ES module, so that `export *` of @shop/devstack stays static and the bundle keeps only what the job uses.
+      contents: "import path from 'node:path';\nexport const repoRoot = () => path.resolve(__dirname, '..', '..');\n",
       loader: 'js',
     }));
   },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { pinnedNodeMajor } from './pinnedNode';
-import { serviceBundleDir, serviceNames } from './serviceBundle';
+import { serviceBundleDir, serviceNames } from '@shop/devstack';
 
 export const nodeModulesStayExternal: esbuild.Plugin = {
   name: 'node-modules-stay-external',

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
 import { pinnedNodeVersion } from './pinnedNode';
 
 const root = repoRoot();

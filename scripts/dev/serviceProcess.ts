@@ -1,7 +1,5 @@
-// One service of the local stack as a child process: logs prefixed, restarted when it crashes.
-import { spawn, type ChildProcess } from 'node:child_process';
-import readline from 'node:readline';
-import { serviceNodeArgs, type ServiceName } from './serviceBundle';
+// One service of the local stack as its bundle: logs prefixed, restarted when it crashes.
+import { spawnBundle, type ChildProcessHandle, type ServiceName } from '@shop/devstack';
 
 export interface ServiceProcess {
   name: string;
@@ -19,30 +17,22 @@ export function startServiceProcess(options: {
   print: (line: string) => void;
 }): ServiceProcess {
   const prefix = `${colours[options.index % colours.length]}${options.name.padEnd(13)}\x1b[0m| `;
-  let child: ChildProcess | undefined;
+  let child: ChildProcessHandle | undefined;
   let stopping = false;
   const recentCrashes: number[] = [];
 
-  const nodeArgs = serviceNodeArgs(options.root, options.name);
   const launch = () => {
-    child = spawn(process.execPath, nodeArgs, {
-      cwd: options.root,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) readline.createInterface({ input: stream }).on('line', (line) => options.print(prefix + line));
-    }
-    child.on('exit', (code, signal) => {
+    child = spawnBundle({ name: options.name, root: options.root, env: options.env, onLine: (line) => options.print(prefix + line) });
+    void child.exited.then((how) => {
       if (stopping) return;
       const now = Date.now();
       recentCrashes.push(now);
       while (recentCrashes.length > 0 && (recentCrashes[0] ?? now) < now - 60_000) recentCrashes.shift();
       if (recentCrashes.length > 5) {
-        options.print(`${prefix}exited (${signal ?? code}) more than 5 times in a minute; not restarting`);
+        options.print(`${prefix}exited (${how}) more than 5 times in a minute; not restarting`);
         return;
       }
-      options.print(`${prefix}exited (${signal ?? code}); restarting in 1 s`);
+      options.print(`${prefix}exited (${how}); restarting in 1 s`);
       setTimeout(() => !stopping && launch(), 1_000);
     });
   };
@@ -54,17 +44,9 @@ export function startServiceProcess(options: {
       stopping = true;
       child?.kill('SIGKILL');
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
-        const running = child;
-        if (!running || running.exitCode !== null || running.signalCode !== null) return resolve();
-        const force = setTimeout(() => running.kill('SIGKILL'), 15_000);
-        running.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        running.kill('SIGTERM');
-      }),
+    stop: async () => {
+      stopping = true;
+      await child?.stop(15_000);
+    },
   };
 }

@@ -1,17 +1,14 @@
 // LOMS as it runs in production (its bundle, 128 MB heap cap) under a burst it cannot serve: the excess is
 // refused fast with RESOURCE_EXHAUSTED, memory stays bounded, health keeps answering, and a call whose caller
 // gave up stops its database work.
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loms } from '@shop/proto';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { seedStock } from '../../services/loms/src/seed/seedStock';
+import { lomsCredentials, type RunningBundle } from '@shop/devstack';
+import { spawnService } from '@shop/testkit';
+import { seededLomsDatabase } from '../../services/loms/test/integration/lomsTestServer';
 import { latencySummary, report } from '../e2e/support/measurements';
-import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
 import { healthStatus } from './support/healthCheck';
 import { residentMb } from './support/processMemory';
 
@@ -23,13 +20,12 @@ const sku = 1001;
 // As big as an order may be: 100 distinct SKUs, the first of them the one the tests lock.
 const orderItems = Array.from({ length: 100 }, (_, i) => ({ sku: sku + i, count: 1 }));
 
-let service: ServiceChild;
+let service: RunningBundle;
 let databaseUrl: string;
 let pool: Pool;
 
 beforeAll(async () => {
-  databaseUrl = await freshDatabase('loms');
-  await seedStock(databaseUrl, path.join(repoRoot(), 'data/stock.json'));
+  databaseUrl = await seededLomsDatabase();
   pool = new Pool({ connectionString: databaseUrl, max: 3 });
   await pool.query(
     `INSERT INTO stocks (sku, warehouse_id, total, reserved) SELECT unnest($1::bigint[]), 1, 100000, 0

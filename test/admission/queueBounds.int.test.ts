@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { certsDir } from '@shop/testkit/src/credentials';
+import { certsDir } from '@shop/devstack';
 import { startLomsTestServer, setStock } from '../../services/loms/test/integration/lomsTestServer';
 import { codeOf, startTestCheckout, startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
 import { startFakeLoms } from './support/fakeLoms';

@@ -3,12 +3,10 @@ import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LomsHandle } from '../../services/loms/src/startLoms';
 import type { NotificationsHandle } from '../../services/notifications/src/startNotifications';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { waitForReady } from '../../scripts/dev/waitForReady';
-import { eventually, sleep } from './support/eventually';
+import { type KafkaBroker, startKafkaBroker, waitForReady } from '@shop/devstack';
+import { eventually, freshDatabase, scrapeMetric, sleep } from '@shop/testkit';
 import { lomsCaller, notificationHistory, notificationsCaller, statusName } from './support/grpcClients';
-import { metric, startInProcessLoms, startInProcessNotifications } from './support/inProcess';
+import { startInProcessLoms, startInProcessNotifications } from './support/inProcess';
 import { brokenStockInvariants, outboxEvents, recordedNotifications, setStock, unpublishedCount } from './support/lomsChecks';
 import { latencySummary, report, statusToNotificationLatencies } from './support/measurements';
 
@@ -110,7 +108,7 @@ describe('a broker outage, end to end', () => {
         relayPublishBatches: new Set(published).size,
         relayDrainSpanMs: Math.max(...published) - Math.min(...published),
         allNotifiedAfterUpMs: convergedAt - upAt,
-        notificationsDeduplicatedTotal: await metric(notificationsService!.adminPort, 'notifications_deduplicated_total'),
+        notificationsDeduplicatedTotal: await scrapeMetric(notificationsService!.adminPort, 'notifications_deduplicated_total'),
         latencyIncludingOutage: latencySummary(statusToNotificationLatencies(events, recorded)),
       });
     } finally {

@@ -7,19 +7,25 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@shop/testkit/src/freePort';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { migrate, type ServiceDatabase } from '@shop/testkit/src/migrate';
-import { startPostgresCluster, type PostgresCluster } from '@shop/testkit/src/postgresCluster';
-import { lomsCredentials, shopperCredentials } from '@shop/testkit/src/credentials';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import {
+  freePort,
+  type KafkaBroker,
+  lomsCredentials,
+  migrate,
+  type PostgresCluster,
+  repoRoot,
+  type RunningBundle,
+  type ServiceDatabase,
+  shopperCredentials,
+  startKafkaBroker,
+  startPostgresCluster,
+} from '@shop/devstack';
+import { eventually, sleep, spawnService } from '@shop/testkit';
 import { seedStock } from '../../services/loms/src/seed/seedStock';
-import { eventually, sleep } from './support/eventually';
 import { checkoutCaller, lomsCaller, notificationsCaller } from './support/grpcClients';
 import { healthProbe } from './support/healthStatus';
 import { outboxEvents, recordedNotifications, unpublishedCount } from './support/lomsChecks';
 import { report } from './support/measurements';
-import { spawnService, type ServiceChild } from './support/serviceProcess';
 import { quickGroupEnv } from './support/stackEnv';
 
 const outageMs = 20_000;
@@ -31,7 +37,7 @@ let dataDir: string;
 let pgPort: number;
 let cluster: PostgresCluster | undefined;
 let broker: KafkaBroker | undefined;
-const services: Record<string, ServiceChild> = {};
+const services: Record<string, RunningBundle> = {};
 const exits: string[] = [];
 
 // Its own cluster on its own port: stopping it leaves every other test's databases alone.

@@ -2,24 +2,19 @@
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationsHandle } from '../../services/notifications/src/startNotifications';
-import { freePort } from '@shop/testkit/src/freePort';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { collectTopic, type TopicCollector } from '@shop/testkit/src/topicCollector';
-import { waitForReady } from '../../scripts/dev/waitForReady';
-import { eventually } from './support/eventually';
+import { freePort, type KafkaBroker, type RunningBundle, startKafkaBroker, waitForReady } from '@shop/devstack';
+import { collectTopic, eventually, freshDatabase, scrapeMetric, spawnService, type TopicCollector } from '@shop/testkit';
 import { lomsCaller } from './support/grpcClients';
-import { metric, startInProcessNotifications } from './support/inProcess';
+import { startInProcessNotifications } from './support/inProcess';
 import { brokenStockInvariants, outboxEvents, recordedNotifications, setStock, stockTotals, unpublishedCount } from './support/lomsChecks';
 import { latencySummary, report, statusToNotificationLatencies } from './support/measurements';
 import { runOrderLoad } from './support/orderLoad';
-import { spawnService, type ServiceChild } from './support/serviceProcess';
 
 const topic = 'loms.order-status';
 let broker: KafkaBroker | undefined;
 let notificationsService: NotificationsHandle | undefined;
 let collector: TopicCollector | undefined;
-const lomsProcesses: ServiceChild[] = [];
+const lomsProcesses: RunningBundle[] = [];
 let lomsPool: Pool | undefined;
 let notificationsPool: Pool | undefined;
 let lomsEnv: Record<string, string>;
@@ -145,9 +140,9 @@ describe('LOMS killed with SIGKILL in the middle of load', () => {
       const handled = await eventually(
         'Notifications to have handled every message on the topic',
         async () => ({
-          recorded: await metric(notificationsService!.adminPort, 'notifications_recorded_total'),
-          deduplicated: await metric(notificationsService!.adminPort, 'notifications_deduplicated_total'),
-          superseded: await metric(notificationsService!.adminPort, 'notifications_superseded_total'),
+          recorded: await scrapeMetric(notificationsService!.adminPort, 'notifications_recorded_total'),
+          deduplicated: await scrapeMetric(notificationsService!.adminPort, 'notifications_deduplicated_total'),
+          superseded: await scrapeMetric(notificationsService!.adminPort, 'notifications_superseded_total'),
         }),
         (m) => m.recorded + m.deduplicated + m.superseded >= onTopic,
         20_000,

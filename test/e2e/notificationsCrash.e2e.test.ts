@@ -2,9 +2,8 @@
 import { Pool } from 'pg';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@shop/testkit/src/freePort';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { freePort, type KafkaBroker, type RunningBundle, startKafkaBroker } from '@shop/devstack';
+import { eventually, freshDatabase, scrapeMetric, spawnService } from '@shop/testkit';
 import {
   connectProducer,
   messageOf,
@@ -12,11 +11,8 @@ import {
   testKafka,
   type Status,
 } from '../../services/notifications/test/integration/statusEvents';
-import { eventually } from './support/eventually';
-import { metric } from './support/inProcess';
 import { notificationCount, recordedNotifications } from './support/lomsChecks';
 import { report } from './support/measurements';
-import { spawnService, type ServiceChild } from './support/serviceProcess';
 import { quickGroupEnv } from './support/stackEnv';
 
 const topic = 'loms.order-status';
@@ -25,7 +21,7 @@ let broker: KafkaBroker | undefined;
 let producer: Producer | undefined;
 let pool: Pool | undefined;
 let env: Record<string, string>;
-const children: ServiceChild[] = [];
+const children: RunningBundle[] = [];
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
@@ -144,7 +140,7 @@ describe('Notifications killed with SIGKILL in the middle of a batch', () => {
       firstInstanceRecordsPerSecond: Math.round((recordedAtKill / (killedAt - startedAt)) * 1_000),
       restartToReadyMs: restartedAt - killedAt,
       convergedAfterKillMs: convergedAt - killedAt,
-      redeliveredAndDeduplicated: await metric(second.adminPort, 'notifications_deduplicated_total'),
+      redeliveredAndDeduplicated: await scrapeMetric(second.adminPort, 'notifications_deduplicated_total'),
     });
   }, 120_000);
 });

@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '@shop/testkit/src/freePort';
-import { eventually, sleep } from './support/eventually';
+import { freePort } from '@shop/devstack';
+import { childEnv, eventually, sleep } from '@shop/testkit';
 import { report } from './support/measurements';
 import { makePrivateClone, type PrivateClone } from './support/privateClone';
-import { childEnv } from './support/stackEnv';
 
 let clone: PrivateClone;
 const asRoot = process.getuid?.() === 0;

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
-import { certsDir, shopperCredentials } from '@shop/testkit/src/credentials';
+import { certsDir, shopperCredentials } from '@shop/devstack';
 import { startCheckoutStack } from '../../services/checkout/test/integration/checkoutStack';
 import { signedSamples, type SignedSamples } from './support/authorizationValues';
 import { checkoutMethods } from './support/checkoutMethods';

@@ -1,16 +1,17 @@
 // gRPC fuzz of InventoryService: hostile field values, malformed protobuf bytes and other callers against the
 // real LOMS over a seeded database; every answer must be one inventory.proto documents, the server stays
 // SERVING, the ledger explains every stock row, and a refused receipt or count changes no stock.
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inventory, loms } from '@shop/proto';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { seedStock } from '../../services/loms/src/seed/seedStock';
-import { startLomsTestServer, stockRows, type LomsTestServer } from '../../services/loms/test/integration/lomsTestServer';
+import { lomsCredentials } from '@shop/devstack';
+import {
+  startLomsTestServer,
+  stockRows,
+  type LomsTestServer,
+  seededLomsDatabase,
+} from '../../services/loms/test/integration/lomsTestServer';
 import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';
 import { asText, badRequestFields, describeRequest, expectDocumentedOutcome } from './support/contract';
 import { eventuallyServing, expectRefusedNaming, fuzzTarget, type FuzzTarget } from './support/fuzzProperties';
@@ -31,9 +32,7 @@ let admin: FuzzTarget;
 let others: { name: string; target: FuzzTarget }[] = [];
 
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('loms');
-  await seedStock(databaseUrl, path.join(repoRoot(), 'data/stock.json'));
-  server = await startLomsTestServer({}, databaseUrl);
+  server = await startLomsTestServer({}, await seededLomsDatabase());
   const address = `localhost:${server.handle.grpcPort}`;
   admin = fuzzTarget(address, lomsCredentials('admin'), inventoryService, inventoryMethods());
   others = (['checkout', 'payments'] as const).map((name) => ({

@@ -1,14 +1,10 @@
 // gRPC fuzz of LomsService: hostile field values, malformed protobuf bytes and odd metadata against the real
 // server over a seeded database; every answer must be one docs/api.md documents, and the server stays SERVING.
-import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { seedStock } from '../../services/loms/src/seed/seedStock';
-import { startLomsTestServer, type LomsTestServer } from '../../services/loms/test/integration/lomsTestServer';
+import { lomsCredentials } from '@shop/devstack';
+import { startLomsTestServer, type LomsTestServer, seededLomsDatabase } from '../../services/loms/test/integration/lomsTestServer';
 import { authorizationMetadata, signedSamples, type SignedSamples } from './support/authorizationValues';
 import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';
 import { expectBoundsEnforced, expectDocumentedOutcome } from './support/contract';
@@ -28,9 +24,7 @@ let payments: FuzzTarget;
 let signed: SignedSamples;
 
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('loms');
-  await seedStock(databaseUrl, path.join(repoRoot(), 'data/stock.json'));
-  server = await startLomsTestServer({}, databaseUrl);
+  server = await startLomsTestServer({}, await seededLomsDatabase());
   address = `localhost:${server.handle.grpcPort}`;
   admin = fuzzTarget(address, lomsCredentials('admin'), 'loms.v1.LomsService', lomsMethods());
   payments = fuzzTarget(address, lomsCredentials('payments'), 'loms.v1.LomsService', lomsMethods());

@@ -4,9 +4,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
-import { certsDir, shopperCredentials } from '@shop/testkit/src/credentials';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { certsDir, type KafkaBroker, shopperCredentials, startKafkaBroker } from '@shop/devstack';
+import { freshDatabase } from '@shop/testkit';
 import { startTestNotifications, type TestNotifications } from '../../services/notifications/test/integration/testService';
 import { signedSamples, type SignedSamples } from './support/authorizationValues';
 import { expectServingAfterEach, itAnswersFuzzedRequests, itRefusesWhatTheDecoderCannotHold } from './support/commonFuzzTests';

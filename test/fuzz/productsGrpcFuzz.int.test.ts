@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
-import { certsDir } from '@shop/testkit/src/credentials';
+import { certsDir } from '@shop/devstack';
 import { startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
 import type { ProductsHandle } from '../../services/products/src/startProducts';
 import { authorizationSamples, metadataOf, signedSamples, type SignedSamples } from './support/authorizationValues';

@@ -1,6 +1,5 @@
 // A full run at debug level: tokens, keys and database passwords never reach a log line, and lines logged
 // inside a request carry its trace and span ids.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,27 +9,31 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
 import { callUnary, clientCredentials } from '@shop/platform';
 import { checkout, loms, product } from '@shop/proto';
-import { bearer, certsDir, devToken, lomsCredentials } from '@shop/testkit/src/credentials';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { serviceNodeArgs } from '../../scripts/dev/serviceBundle';
-import { seedStock } from '../../services/loms/src/seed/seedStock';
-import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
-import { childEnv, tlsServerEnv } from '../e2e/support/stackEnv';
+import {
+  bearer,
+  certsDir,
+  devToken,
+  type KafkaBroker,
+  lomsCredentials,
+  repoRoot,
+  type RunningBundle,
+  spawnBundle,
+  startKafkaBroker,
+} from '@shop/devstack';
+import { childEnv, freshDatabase, spawnService, testServerEnv } from '@shop/testkit';
+import { seededLomsDatabase } from '../../services/loms/test/integration/lomsTestServer';
 
 const token = `tok-${randomBytes(8).toString('hex')}`;
 const password = `pw-${randomBytes(8).toString('hex')}`;
 const wrongToken = `wrong-${randomBytes(8).toString('hex')}`;
 const lines: { service: string; line: string }[] = [];
-const services: ServiceChild[] = [];
+const services: RunningBundle[] = [];
 let broker: KafkaBroker;
 let secretLomsUrl: string;
 
 /** The LOMS database, reached through a role whose password is the secret. */
 async function lomsDatabaseWithSecretPassword(): Promise<string> {
-  const url = new URL(await freshDatabase('loms'));
-  await seedStock(url.toString(), path.join(repoRoot(), 'data/stock.json'));
+  const url = new URL(await seededLomsDatabase());
   const role = `shop_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: url.toString() });
   await admin.connect();
@@ -164,16 +167,12 @@ describe('logs of a full run', () => {
   }, 60_000);
 
   it('names a bad setting at start-up without repeating the password of a connection string', async () => {
-    const child = spawn(process.execPath, serviceNodeArgs(repoRoot(), 'loms'), {
-      cwd: repoRoot(),
-      env: childEnv({ ...tlsServerEnv(), GRPC_PORT: 'not-a-port', LOMS_DATABASE_URL: secretLomsUrl.replace('postgres://', 'mysql://') }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawnBundle({
+      name: 'loms',
+      env: childEnv({ ...testServerEnv(), GRPC_PORT: 'not-a-port', LOMS_DATABASE_URL: secretLomsUrl.replace('postgres://', 'mysql://') }),
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(1);
+    expect(await child.exited).toBe('1');
+    const output = child.output();
     expect(output).toContain('GRPC_PORT');
     expect(output).toContain('LOMS_DATABASE_URL');
     expect(output).not.toContain(password);

@@ -1,25 +1,20 @@
 // One Purchase makes one trace across Checkout, ProductService, LOMS and, over the Kafka hop, Notifications.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callUnary } from '@shop/platform';
-import { shopperCredentials } from '@shop/testkit/src/credentials';
+import { type KafkaBroker, type RunningBundle, shopperCredentials, startKafkaBroker } from '@shop/devstack';
+import { freshDatabase, spawnService } from '@shop/testkit';
 import { checkout } from '@shop/proto';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { seedStock } from '../../services/loms/src/seed/seedStock';
-import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
+import { seededLomsDatabase } from '../../services/loms/test/integration/lomsTestServer';
 import { startOtlpReceiver, type ReceivedSpan } from './otlpReceiver';
 
 let broker: KafkaBroker;
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-const services: ServiceChild[] = [];
+const services: RunningBundle[] = [];
 
 beforeAll(async () => {
   broker = await startKafkaBroker();
   receiver = await startOtlpReceiver();
-  const lomsUrl = await freshDatabase('loms');
-  await seedStock(lomsUrl, path.join(repoRoot(), 'data/stock.json'));
+  const lomsUrl = await seededLomsDatabase();
   const tracing = {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',

@@ -4,14 +4,14 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials } from '@shop/platform';
 import { product } from '@shop/proto';
-import { certsDir } from '../e2e/support/stackEnv';
 import { report } from '../e2e/support/measurements';
-import { spawnService, type ServiceChild } from '../e2e/support/serviceProcess';
+import { certsDir, type RunningBundle } from '@shop/devstack';
+import { scrapeMetric, spawnService } from '@shop/testkit';
 import { startOtlpReceiver } from './otlpReceiver';
 
 const latencyMs = 1_500;
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-let service: ServiceChild;
+let service: RunningBundle;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -43,11 +43,7 @@ async function readyz(): Promise<number | string> {
 }
 
 /** GetProduct calls the service has started on (products_calls_total counts them as the handler begins). */
-async function callsCounted(): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${service.adminPort}/metrics`, { signal: AbortSignal.timeout(1_000) })).text();
-  const line = text.split('\n').find((l) => l.startsWith('products_calls_total{method="GetProduct"}'));
-  return line ? Number(line.split(' ').at(-1)) : 0;
-}
+const callsCounted = (): Promise<number> => scrapeMetric(service.adminPort, 'products_calls_total{method="GetProduct"}', 1_000);
 
 describe('a service on SIGTERM', () => {
   it('answers 503 on /readyz while its last call finishes, then exports that call’s spans and exits 0', async () => {

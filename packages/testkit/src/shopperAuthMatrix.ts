@@ -9,7 +9,7 @@ import { service as healthService } from 'grpc-health-check';
 import { generateKeyPair, importPKCS8, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { clientCredentials, readStatusDetails } from '@shop/platform';
-import { certsDir, devToken } from './credentials';
+import { certsDir, devToken } from '@shop/devstack';
 
 /** The user every request is for, and the one whose tokens must not act for them. */
 export const user = 7;

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { certsDir } from './credentials';
+import { certsDir } from '@shop/devstack';
 
 export interface CertificateFiles {
   certFile: string;

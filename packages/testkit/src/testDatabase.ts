@@ -1,8 +1,7 @@
 // For integration test files: a fresh, migrated database of one service.
 import { inject } from 'vitest';
-import type { ServiceDatabase } from './migrate';
-import { createDatabaseFromTemplate } from './testDatabases';
-import { withDatabase } from './vitestGlobalSetup';
+import type { ServiceDatabase } from '@shop/devstack';
+import { createDatabaseFromTemplate, withDatabase } from './testDatabases';
 
 export function freshDatabase(service: ServiceDatabase): Promise<string> {
   const adminUrl = inject('postgresAdminUrl');

@@ -1,7 +1,7 @@
 // One migrated template database per service per test run; each test file gets a fresh copy.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate, type ServiceDatabase } from './migrate';
+import { migrate, type ServiceDatabase } from '@shop/devstack';
 
 export const templateName = (service: ServiceDatabase) => `${service}_template`;
 
@@ -17,6 +17,13 @@ export async function createDatabaseFromTemplate(adminUrl: (db: string) => strin
   const name = `${service}_${randomBytes(6).toString('hex')}`;
   await runAdmin(adminUrl('postgres'), `CREATE DATABASE ${name} TEMPLATE ${templateName(service)}`);
   return adminUrl(name);
+}
+
+/** The same server's connection string for another database. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
 }
 
 async function runAdmin(url: string, sql: string): Promise<void> {

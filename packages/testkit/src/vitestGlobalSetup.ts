@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
-import { startPostgresCluster } from './postgresCluster';
-import { createTemplates } from './testDatabases';
+import { startPostgresCluster } from '@shop/devstack';
+import { createTemplates, withDatabase } from './testDatabases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,10 +28,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await cluster.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }

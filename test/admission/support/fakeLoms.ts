@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { serverCredentials } from '@shop/platform';
 import { loms } from '@shop/proto';
-import { certsDir } from '@shop/testkit/src/credentials';
+import { certsDir } from '@shop/devstack';
 
 export interface SeenCall {
   method: string;

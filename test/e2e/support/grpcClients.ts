@@ -3,8 +3,7 @@
 import type { ChannelOptions } from '@grpc/grpc-js';
 import { callUnary, type UnaryMethod } from '@shop/platform';
 import { checkout, inventory, loms, notifications } from '@shop/proto';
-import { lomsCredentials, shopperCredentials, type ServiceIdentity } from '@shop/testkit/src/credentials';
-import type { DevTokenClaims } from '../../../scripts/dev/devToken';
+import { type DevTokenClaims, lomsCredentials, type ServiceIdentity, shopperCredentials } from '@shop/devstack';
 const quickReconnect: ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 100,
   'grpc.max_reconnect_backoff_ms': 500,

@@ -1,7 +1,7 @@
 // Measurements the end-to-end tests report (never assert): printed, and appended to .vitest-tmp/e2e-measurements.jsonl.
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
 
 export interface PrivateClone {
   /** The private folder (0700) that holds the clone. */

@@ -4,11 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { freePort } from '@shop/testkit/src/freePort';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
-import { eventually, sleep } from './eventually';
+import { freePort, repoRoot } from '@shop/devstack';
+import { childEnv, eventually, sleep } from '@shop/testkit';
 import { descendantsOf, groupMembers, isAlive, type ProcessId } from './processTree';
-import { childEnv } from './stackEnv';
 
 /** The ports a run-services of the test listens on: free ones, so no other stack or test collides. */
 export interface RunServicesPorts {

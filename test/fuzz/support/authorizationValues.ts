@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
-import { certsDir, devToken } from '@shop/testkit/src/credentials';
+import { certsDir, devToken } from '@shop/devstack';
 
 export interface AuthorizationSample {
   /** undefined: no authorization header at all. */

@@ -2,32 +2,25 @@
 // each over TLS on port 0 with fresh databases, plus promise-returning generated clients.
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { createLogger } from '@shop/platform';
 import { checkout, loms } from '@shop/proto';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { lomsCredentials, shopperCredentials, trustEnv } from '@shop/testkit/src/credentials';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { lomsCredentials, repoRoot, shopperCredentials } from '@shop/devstack';
+import { freshDatabase, startInProcess } from '@shop/testkit';
 import { loadLomsConfig } from '../../../loms/src/config';
-import { seedStock } from '../../../loms/src/seed/seedStock';
 import { startLoms, type LomsHandle } from '../../../loms/src/startLoms';
+import { seededLomsDatabase } from '../../../loms/test/integration/lomsTestServer';
 import { loadProductsConfig } from '../../../products/src/config';
 import { startProducts, type ProductsHandle } from '../../../products/src/startProducts';
 import { loadCheckoutConfig } from '../../src/config';
 import { startCheckout, type CheckoutHandle } from '../../src/startCheckout';
 
 export const root = repoRoot();
-const tlsEnv = {
-  ...trustEnv(),
-  GRPC_HOST: '127.0.0.1',
-  GRPC_PORT: '0',
-  ADMIN_PORT: '0',
-  SHUTDOWN_GRACE: '200ms',
-  LOG_LEVEL: 'silent',
-};
-const silent = createLogger('test', 'silent');
+const quickStop = { SHUTDOWN_GRACE: '200ms' };
 
-export async function startTestProducts(env: Record<string, string> = {}): Promise<ProductsHandle> {
-  return startProducts(loadProductsConfig({ ...tlsEnv, CATALOGUE_FILE: path.join(root, 'data/catalogue.json'), ...env }), silent);
+export function startTestProducts(env: Record<string, string> = {}): Promise<ProductsHandle> {
+  return startInProcess(
+    { name: 'products', loadConfig: loadProductsConfig, start: startProducts },
+    { ...quickStop, CATALOGUE_FILE: path.join(root, 'data/catalogue.json'), ...env },
+  );
 }
 
 export interface TestLoms {
@@ -40,10 +33,12 @@ export interface TestLoms {
 }
 
 export async function startTestLoms(): Promise<TestLoms> {
-  const databaseUrl = await freshDatabase('loms');
-  await seedStock(databaseUrl, path.join(root, 'data/stock.json'));
+  const databaseUrl = await seededLomsDatabase();
   const start = (port: number) =>
-    startLoms(loadLomsConfig({ ...tlsEnv, GRPC_PORT: String(port), LOMS_DATABASE_URL: databaseUrl, CANCELLER_ENABLED: 'false' }), silent);
+    startInProcess(
+      { name: 'loms', loadConfig: loadLomsConfig, start: startLoms },
+      { ...quickStop, GRPC_PORT: String(port), LOMS_DATABASE_URL: databaseUrl, CANCELLER_ENABLED: 'false' },
+    );
   let handle = await start(0);
   let running = true;
   const testLoms: TestLoms = {
@@ -67,7 +62,10 @@ export async function startTestCheckout(
   env: Record<string, string>,
 ): Promise<{ handle: CheckoutHandle; databaseUrl: string; client: CheckoutClient }> {
   const databaseUrl = await freshDatabase('checkout');
-  const handle = await startCheckout(loadCheckoutConfig({ ...tlsEnv, CHECKOUT_DATABASE_URL: databaseUrl, ...env }), silent);
+  const handle = await startInProcess(
+    { name: 'checkout', loadConfig: loadCheckoutConfig, start: startCheckout },
+    { ...quickStop, CHECKOUT_DATABASE_URL: databaseUrl, ...env },
+  );
   return { handle, databaseUrl, client: checkoutClient(`localhost:${handle.grpcPort}`) };
 }
 

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { callerPermissions, createLogger, startGrpcServer } from '@shop/platform';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
+import { lomsCredentials } from '@shop/devstack';
 import { lomsCallerPermissions } from '../../../loms/src/transport/grpc/callerPermissions';
 import { loms } from '@shop/proto';
 import { codeOf, lomsClient, root, startTestCheckout, startTestLoms, startTestProducts } from './checkoutStack';

@@ -1,12 +1,15 @@
 // Who may call Checkout (api.md, "Security: who may call what"): every CheckoutService method with every
 // kind of bearer token, the order of the checks (token, then input bounds, then user), and health and
 // reflection without a token. One stack for the whole file. The credential cases and the tests every method
-// gets are in @shop/testkit/src/shopperAuthMatrix; what is Checkout's own is here.
+// gets are in packages/testkit/src/shopperAuthMatrix.ts; what is Checkout's own is here.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkout } from '@shop/proto';
-import { devToken } from '@shop/testkit/src/credentials';
-import {
+import { devToken } from '@shop/devstack';
+import { shopperAuth } from '@shop/testkit';
+import { startCheckoutStack } from './checkoutStack';
+
+const {
   callWithAuthorization,
   describeHealthAndReflectionWithoutToken,
   describeEveryCredential,
@@ -14,12 +17,11 @@ import {
   describeTokenThenBounds,
   expectInvalidArgumentNaming,
   otherUser,
-  type Outcome,
   refusedCredentials,
   tlsOnly,
   user,
-} from '@shop/testkit/src/shopperAuthMatrix';
-import { startCheckoutStack } from './checkoutStack';
+} = shopperAuth;
+type Outcome = shopperAuth.Outcome;
 
 const service = checkout.CheckoutServiceService;
 type Method = keyof typeof service;

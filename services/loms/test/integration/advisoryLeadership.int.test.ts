@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { freshDatabase } from '@shop/testkit';
 import { advisoryLeadership, type LeadershipTiming } from '../../src/workers/advisoryLeadership';
 
 const lockKey = 4242;

@@ -7,8 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials, readStatusDetails } from '@shop/platform';
 import { inventory, loms } from '@shop/proto';
-import { certsDir, lomsCredentials } from '@shop/testkit/src/credentials';
-import { makeTestCertificates, type CertificateFiles, type TestCertificates } from '@shop/testkit/src/testCertificates';
+import { certsDir, lomsCredentials } from '@shop/devstack';
+import { type CertificateFiles, makeTestCertificates, type TestCertificates } from '@shop/testkit';
 import { grpcCode, setStock, startLomsTestServer, stockRows, type LomsTestServer } from './lomsTestServer';
 
 const expectedCallers: Record<string, string[]> = {

@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callUnary, readStatusDetails, type Detail } from '@shop/platform';
 import { loms } from '@shop/proto';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
+import { lomsCredentials } from '@shop/devstack';
 import { setStock, startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 import { rawGrpcCall } from './rawGrpcCall';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lomsCredentials } from '@shop/testkit/src/credentials';
+import { lomsCredentials } from '@shop/devstack';
 import { startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 
 let server: LomsTestServer;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, createLogger, type Database } from '@shop/platform';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
+import { freshDatabase } from '@shop/testkit';
 import { adjustStock } from '../../src/app/adjustStock';
 import { cancelExpiredOrders } from '../../src/app/cancelExpiredOrders';
 import { cancelOrder } from '../../src/app/cancelOrder';

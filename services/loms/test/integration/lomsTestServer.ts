@@ -1,12 +1,14 @@
 // Starts the real LOMS (TLS gRPC on port 0) over a fresh database, with a generated client.
+import path from 'node:path';
 import { setStockRow } from './setStockRow';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
-import { callUnary, createLogger, type UnaryMethod } from '@shop/platform';
+import { callUnary, type UnaryMethod } from '@shop/platform';
 import { inventory, loms } from '@shop/proto';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { lomsCredentials, trustEnv } from '@shop/testkit/src/credentials';
+import { lomsCredentials, repoRoot } from '@shop/devstack';
+import { freshDatabase, startInProcess } from '@shop/testkit';
 import { loadLomsConfig } from '../../src/config';
+import { seedStock } from '../../src/seed/seedStock';
 import { startLoms, type LomsHandle } from '../../src/startLoms';
 
 export interface LomsTestServer {
@@ -23,18 +25,10 @@ export interface LomsTestServer {
 
 export async function startLomsTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<LomsTestServer> {
   const url = databaseUrl ?? (await freshDatabase('loms'));
-  const config = loadLomsConfig({
-    LOMS_DATABASE_URL: url,
-    ...trustEnv(),
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    ADMIN_PORT: '0',
-    CANCELLER_ENABLED: 'false',
-    OUTBOX_RELAY_ENABLED: 'false',
-    SHUTDOWN_GRACE: '1s',
-    ...env,
-  });
-  const handle = await startLoms(config, createLogger('loms', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const handle = await startInProcess(
+    { name: 'loms', loadConfig: loadLomsConfig, start: startLoms },
+    { LOMS_DATABASE_URL: url, CANCELLER_ENABLED: 'false', OUTBOX_RELAY_ENABLED: 'false', ...env },
+  );
   const client = new loms.LomsServiceClient(`localhost:${handle.grpcPort}`, lomsCredentials('admin'));
   const inventoryClient = new inventory.InventoryServiceClient(`localhost:${handle.grpcPort}`, lomsCredentials('admin'));
   const pool = new Pool({ connectionString: url, max: 4 });
@@ -53,6 +47,13 @@ export async function startLomsTestServer(env: Record<string, string> = {}, data
       await handle.stop();
     },
   };
+}
+
+/** A fresh LOMS database holding the checked-in stock, data/stock.json (as `make run-services` seeds it). */
+export async function seededLomsDatabase(): Promise<string> {
+  const databaseUrl = await freshDatabase('loms');
+  await seedStock(databaseUrl, path.join(repoRoot(), 'data/stock.json'));
+  return databaseUrl;
 }
 
 /** Replaces all stock with the given rows (warehouses 1..3 exist). */

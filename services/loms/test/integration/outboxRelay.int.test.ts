@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, createLogger } from '@shop/platform';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { collectTopic, type CollectedMessage } from '@shop/testkit/src/topicCollector';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { type CollectedMessage, collectTopic } from '@shop/testkit';
 import { Pool } from 'pg';
 import { startOutboxRelay } from '../../src/workers/startOutboxRelay';
 import { setStock, startLomsTestServer, type LomsTestServer } from './lomsTestServer';

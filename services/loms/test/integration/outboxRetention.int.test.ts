@@ -1,7 +1,7 @@
 // Under sustained load the outbox stays bounded: published rows go once they are older than
 // OUTBOX_RETENTION, however busy the relay is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
 import { setStock, startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 
 const retentionMs = 1_000;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import http2 from 'node:http2';
 import path from 'node:path';
-import { certsDir, type ServiceIdentity } from '@shop/testkit/src/credentials';
+import { certsDir, type ServiceIdentity } from '@shop/devstack';
 
 export interface RawGrpcAnswer {
   grpcStatus: number;

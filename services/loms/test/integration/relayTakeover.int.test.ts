@@ -3,9 +3,8 @@
 import { Pool } from 'pg';
 import type { LomsHandle } from '../../src/startLoms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { collectTopic, type CollectedMessage, type TopicCollector } from '@shop/testkit/src/topicCollector';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { type CollectedMessage, collectTopic, freshDatabase, type TopicCollector } from '@shop/testkit';
 import { startBlackHoleProxy, type BlackHoleProxy } from './blackHoleProxy';
 import { setStock, startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, loms } from '@shop/proto';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import { collectTopic, type CollectedMessage, type TopicCollector } from '@shop/testkit/src/topicCollector';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { type CollectedMessage, collectTopic, type TopicCollector } from '@shop/testkit';
 import { grpcCode, startLomsTestServer, type LomsTestServer } from './lomsTestServer';
 
 type Cause = 'RECEIPT' | 'ADJUSTMENT' | 'OUT_OF_STOCK' | 'BACK_IN_STOCK';

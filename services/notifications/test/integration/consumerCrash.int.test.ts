@@ -1,10 +1,10 @@
 import { createKafka, createLogger } from '@shop/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { eventually } from '@shop/testkit';
 import { startStatusConsumer } from '../../src/transport/kafka/consumer';
 import { createDeadLetters } from '../../src/transport/kafka/deadLetters';
 import { connectProducer, messageOf, statusEvent, testKafka } from './statusEvents';
-import { eventually } from './testService';
 
 let broker: KafkaBroker;
 

@@ -7,12 +7,11 @@ import fc from 'fast-check';
 import type { Message, Producer } from 'kafkajs';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
-import { collectTopic, type TopicCollector } from '../../../../packages/testkit/src/topicCollector';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { collectTopic, eventually, freshDatabase, type TopicCollector } from '@shop/testkit';
 import { encode, encodingArb, mutationArb, type Encoding, type Event, type Mutation, type Status } from './fuzzMessages';
 import { connectProducer, testKafka, uniqueUserId } from './statusEvents';
-import { eventually, startTestNotifications, type TestNotifications } from './testService';
+import { startTestNotifications, type TestNotifications } from './testService';
 
 const topic = 'loms.order-status';
 const partitions = 4;

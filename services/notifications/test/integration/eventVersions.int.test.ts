@@ -3,10 +3,10 @@
 import { loms } from '@shop/proto';
 import type { Message, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { eventually, freshDatabase } from '@shop/testkit';
 import { connectProducer, messageOf, statusEvent, testKafka, uniqueUserId, type Status } from './statusEvents';
-import { eventually, startTestNotifications, type TestNotifications } from './testService';
+import { startTestNotifications, type TestNotifications } from './testService';
 
 const topic = 'loms.order-status';
 let broker: KafkaBroker;

@@ -4,11 +4,10 @@ import { clientCredentials, readStatusDetails } from '@shop/platform';
 import { service as healthService } from 'grpc-health-check';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { repoRoot } from '../../../../packages/testkit/src/repoRoot';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
+import { type KafkaBroker, repoRoot, startKafkaBroker } from '@shop/devstack';
+import { eventually, freshDatabase } from '@shop/testkit';
 import { encodePageToken } from '../../src/transport/grpc/pageToken';
-import { eventually, startTestNotifications, type TestNotifications } from './testService';
+import { startTestNotifications, type TestNotifications } from './testService';
 
 let broker: KafkaBroker;
 let service: TestNotifications;

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
+import { freshDatabase } from '@shop/testkit';
 import type { Notification } from '../../src/domain/notification';
 import { becomesLatest, placeOf } from '../../src/domain/orderVersion';
 import { notificationsStore } from '../../src/storage/notifications';

@@ -3,11 +3,10 @@ import { events } from '@shop/proto';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { collectTopic, type TopicCollector } from '../../../../packages/testkit/src/topicCollector';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { collectTopic, eventually, freshDatabase, type TopicCollector } from '@shop/testkit';
 import { connectProducer, messageOf, statusEvent, testKafka, uniqueUserId } from './statusEvents';
-import { eventually, startTestNotifications, type TestNotifications } from './testService';
+import { startTestNotifications, type TestNotifications } from './testService';
 
 const topic = 'loms.order-status';
 let broker: KafkaBroker;

@@ -1,26 +1,26 @@
 // Who may call Notifications (api.md, "Security: who may call what"): every NotificationsService method with
 // every kind of bearer token, the order of the checks (token, then input bounds, then user), and health and
 // reflection without a token. One Notifications (with its database and a local broker) for the whole file.
-// The credential cases and the tests every method gets are in @shop/testkit/src/shopperAuthMatrix.
+// The credential cases and the tests every method gets are in packages/testkit/src/shopperAuthMatrix.ts.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications } from '@shop/proto';
-import { devToken } from '@shop/testkit/src/credentials';
-import { startKafkaBroker, type KafkaBroker } from '@shop/testkit/src/kafkaBroker';
-import {
+import { devToken, type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { freshDatabase, shopperAuth } from '@shop/testkit';
+import { encodePageToken } from '../../src/transport/grpc/pageToken';
+import { startTestNotifications, type TestNotifications } from './testService';
+
+const {
   callWithAuthorization,
   describeHealthAndReflectionWithoutToken,
   describeEveryCredential,
   describeTokenThenBounds,
   expectInvalidArgumentNaming,
   otherUser,
-  type Outcome,
   tlsOnly,
   user,
-} from '@shop/testkit/src/shopperAuthMatrix';
-import { freshDatabase } from '@shop/testkit/src/testDatabase';
-import { encodePageToken } from '../../src/transport/grpc/pageToken';
-import { startTestNotifications, type TestNotifications } from './testService';
+} = shopperAuth;
+type Outcome = shopperAuth.Outcome;
 
 const service = notifications.NotificationsServiceService;
 type Method = keyof typeof service;

@@ -1,7 +1,8 @@
 // Starts the real Notifications in-process (TLS gRPC and admin on port 0) and talks to it as a client would.
-import { callUnary, createLogger } from '@shop/platform';
+import { callUnary } from '@shop/platform';
 import { notifications } from '@shop/proto';
-import { shopperCredentials, trustEnv } from '@shop/testkit/src/credentials';
+import { shopperCredentials } from '@shop/devstack';
+import { scrapeMetric, startInProcess } from '@shop/testkit';
 import { loadNotificationsConfig } from '../../src/config';
 import { startNotifications, type NotificationsOptions } from '../../src/startNotifications';
 
@@ -16,20 +17,13 @@ export interface TestNotifications {
 }
 
 export async function startTestNotifications(env: Record<string, string>, options: NotificationsOptions = {}): Promise<TestNotifications> {
-  const config = loadNotificationsConfig({
-    ...trustEnv(),
-    GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
-    ADMIN_PORT: '0',
-    SHUTDOWN_GRACE: '1s',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ...env,
-  });
-  const service = await startNotifications(config, createLogger('notifications', config.LOG_LEVEL), options);
+  const service = await startInProcess(
+    { name: 'notifications', loadConfig: loadNotificationsConfig, start: (config, logger) => startNotifications(config, logger, options) },
+    env,
+  );
   const client = new notifications.NotificationsServiceClient(`localhost:${service.grpcPort}`, shopperCredentials());
   const list = (request: Partial<notifications.ListNotificationsRequest>) =>
     callUnary(client.listNotifications.bind(client), notifications.ListNotificationsRequest.fromPartial(request), { timeoutMs: 5_000 });
-  const admin = (p: string) => fetch(`http://127.0.0.1:${service.adminPort}${p}`, { signal: AbortSignal.timeout(5_000) });
   return {
     grpcPort: service.grpcPort,
     list,
@@ -43,25 +37,11 @@ export async function startTestNotifications(env: Record<string, string>, option
       } while (pageToken !== '');
       return all;
     },
-    metric: async (name) => {
-      const text = await (await admin('/metrics')).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-      return line ? Number(line.split(' ')[1]) : 0;
-    },
-    readyz: async () => (await admin('/readyz')).status,
+    metric: (name) => scrapeMetric(service.adminPort, name),
+    readyz: async () => (await fetch(`http://127.0.0.1:${service.adminPort}/readyz`, { signal: AbortSignal.timeout(5_000) })).status,
     stop: async () => {
       client.close();
       await service.stop();
     },
   };
-}
-
-export async function eventually<T>(what: string, probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -5,10 +5,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
+import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
+import { eventually, freshDatabase } from '@shop/testkit';
 import { connectProducer, messageOf, statusEvent, testKafka, uniqueUserId } from './statusEvents';
-import { eventually, startTestNotifications, type TestNotifications } from './testService';
+import { startTestNotifications, type TestNotifications } from './testService';
 
 const topic = 'loms.order-status';
 const concurrency = 4;

@@ -1,36 +1,23 @@
 // Notifications as its bundle: a webhook URL without its secret stops start-up, and the secret never reaches a log line.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKafkaBroker, type KafkaBroker } from '../../../../packages/testkit/src/kafkaBroker';
-import { repoRoot } from '../../../../packages/testkit/src/repoRoot';
-import { freshDatabase } from '../../../../packages/testkit/src/testDatabase';
-import { serviceNodeArgs } from '../../../../scripts/dev/serviceBundle';
-import { spawnService, type ServiceChild } from '../../../../test/e2e/support/serviceProcess';
-import { childEnv, tlsServerEnv } from '../../../../test/e2e/support/stackEnv';
+import { type KafkaBroker, type RunningBundle, spawnBundle, startKafkaBroker } from '@shop/devstack';
+import { childEnv, eventually, freshDatabase, spawnService, testServerEnv } from '@shop/testkit';
 import { connectProducer, messageOf, statusEvent, testKafka, uniqueUserId } from './statusEvents';
-import { eventually } from './testService';
 
 const topic = 'loms.order-status';
 const key = randomBytes(32);
 const secret = `whsec_${key.toString('base64')}`;
 
 /** Starts the bundle and waits for it to exit by itself; one that does not within 15 s counts as started. */
-async function exitOfStartUp(env: Record<string, string>): Promise<{ code: number | string; output: string }> {
-  const child = spawn(process.execPath, serviceNodeArgs(repoRoot(), 'notifications'), {
-    cwd: repoRoot(),
-    env: childEnv({ ...tlsServerEnv(), GRPC_HOST: '127.0.0.1', GRPC_PORT: '0', ADMIN_PORT: '0', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+async function exitOfStartUp(env: Record<string, string>): Promise<{ code: string; output: string }> {
+  const child = spawnBundle({ name: 'notifications', env: childEnv({ ...testServerEnv(), ...env }) });
   const started = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const code = await new Promise<number | string>((resolve) => child.once('exit', (c, signal) => resolve(c ?? signal ?? 'unknown')));
+  const code = await child.exited;
   clearTimeout(started);
-  return { code, output };
+  return { code, output: child.output() };
 }
 
 describe('start-up without a usable webhook secret', () => {
@@ -41,7 +28,7 @@ describe('start-up without a usable webhook secret', () => {
       NOTIFICATIONS_DATABASE_URL: unreachableDb,
       NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
     });
-    expect(code).toBe(1);
+    expect(code).toBe('1');
     expect(output).toMatch(/NOTIFY_WEBHOOK_SECRET: required when NOTIFY_WEBHOOK_URL is set/);
   });
 
@@ -52,7 +39,7 @@ describe('start-up without a usable webhook secret', () => {
       NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9/hook',
       NOTIFY_WEBHOOK_SECRET: short,
     });
-    expect(code).toBe(1);
+    expect(code).toBe('1');
     expect(output).toContain('NOTIFY_WEBHOOK_SECRET');
     expect(output).not.toContain(short.slice('whsec_'.length));
   });
@@ -61,7 +48,7 @@ describe('start-up without a usable webhook secret', () => {
 describe('the webhook secret in the logs', () => {
   let broker: KafkaBroker;
   let webhook: http.Server;
-  let service: ServiceChild | undefined;
+  let service: RunningBundle | undefined;
   const lines: string[] = [];
   const answered: { eventId: string; status: number }[] = [];
   let refusedUser = 0;

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, readStatusDetails } from '@shop/platform';
+import { clientCredentials, readStatusDetails } from '@shop/platform';
 import { product } from '@shop/proto';
-import { repoRoot } from '@shop/testkit/src/repoRoot';
+import { repoRoot } from '@shop/devstack';
+import { startInProcess } from '@shop/testkit';
 import { loadProductsConfig } from '../../src/config';
 import { startProducts, type ProductsHandle } from '../../src/startProducts';
 
@@ -15,21 +15,14 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}): Promise<{ products: ProductsHandle; client: product.ProductServiceClient }> {
-  const config = loadProductsConfig({
-    GRPC_PORT: '0',
-    ADMIN_PORT: '0',
-    GRPC_HOST: '127.0.0.1',
-    CATALOGUE_FILE: path.join(root, 'data/catalogue.json'),
-    TLS_CERT_FILE: path.join(root, 'certs/server.crt'),
-    TLS_KEY_FILE: path.join(root, 'certs/server.key'),
-    SHUTDOWN_GRACE: '100ms',
-    ...env,
-  });
-  const products = await startProducts(config, createLogger('products', 'silent'));
+  const products = await startInProcess(
+    { name: 'products', loadConfig: loadProductsConfig, start: startProducts },
+    { CATALOGUE_FILE: path.join(root, 'data/catalogue.json'), SHUTDOWN_GRACE: '100ms', ...env },
+  );
   running.push(products);
   const client = new product.ProductServiceClient(
     `localhost:${products.grpcPort}`,
-    grpc.credentials.createSsl(fs.readFileSync(path.join(root, 'certs/ca.crt'))),
+    clientCredentials({ caFile: path.join(root, 'certs/ca.crt') }),
   );
   running.push({ stop: () => client.close() });
   return { products, client };

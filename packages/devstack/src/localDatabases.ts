@@ -1,8 +1,8 @@
 // The databases of the local stack: the given *_DATABASE_URLs, or an embedded cluster kept in .data/.
 import path from 'node:path';
 import { Client } from 'pg';
-import { migrate, type ServiceDatabase } from '@shop/testkit/src/migrate';
-import { startPostgresCluster } from '@shop/testkit/src/postgresCluster';
+import { migrate, type ServiceDatabase } from './migrate';
+import { startPostgresCluster } from './postgresCluster';
 
 export interface LocalDatabases {
   urls: Record<ServiceDatabase, string>;

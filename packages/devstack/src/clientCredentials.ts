@@ -1,17 +1,9 @@
-// What a test client presents: LOMS' client certificates by identity, and shopper tokens for Checkout and Notifications.
+// What a client of the local stack (a test, the bench) presents: LOMS' client certificates by identity, and shopper tokens for Checkout and Notifications.
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { clientCredentials } from '@shop/platform';
-import { signDevToken, type DevTokenClaims } from '../../../scripts/dev/devToken';
-import { clientCertFiles, trustEnv as trustEnvIn, type ServiceIdentity } from '../../../scripts/dev/trustFiles';
-import { repoRoot } from './repoRoot';
-
-export type { ServiceIdentity };
-
-export const certsDir = (): string => path.join(repoRoot(), 'certs');
-
-/** Every TLS, mTLS and token setting of the services, pointing at the repository's certs/. */
-export const trustEnv = (): Record<string, string> => trustEnvIn(certsDir());
+import { signDevToken, type DevTokenClaims } from './devToken';
+import { certsDir, clientCertFiles, type ServiceIdentity } from './trustFiles';
 
 /** TLS that trusts the dev CA and presents `identity`'s client certificate (what LOMS demands). */
 export const lomsCredentials = (identity: ServiceIdentity = 'admin'): grpc.ChannelCredentials =>
