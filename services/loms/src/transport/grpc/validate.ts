@@ -7,7 +7,6 @@ export const maxCount = 10_000;
 export const maxDistinctSkus = 100;
 export const maxIdempotencyKeyLength = 128;
 export const maxPageSize = 1000;
-/** What a page_size of 0 means. */
 export const defaultPageSize = 50;
 
 export function checkCreateOrder(request: loms.CreateOrderRequest): void {

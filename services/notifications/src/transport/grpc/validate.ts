@@ -5,7 +5,6 @@ import type { ListNotificationsInput } from '../../app/listNotifications';
 import { decodePageToken } from './pageToken';
 
 export const maxPageSize = 1000;
-/** What a page_size of 0 means. */
 export const defaultPageSize = 50;
 
 export function validateListNotifications(request: notifications.ListNotificationsRequest): ListNotificationsInput {
