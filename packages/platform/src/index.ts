@@ -25,3 +25,4 @@ export * from './auth/actsForUser';
 export * from './grpc/callScope';
 export * from './grpc/admission';
 export * from './grpc/overloaded';
+export * from './grpc/pageToken';

@@ -4,7 +4,7 @@
 import type { Logger, Queryable } from '@shop/platform';
 import { nextAttemptAt, type RedeliveryPolicy } from '../domain/deliverySchedule';
 import type { Notification } from '../domain/notification';
-import type { NotificationsStore, StoredNotification } from './notificationsStore';
+import type { NotificationsStore, StoredNotification } from './ports';
 
 export interface DeliveryChannel {
   readonly name: string;

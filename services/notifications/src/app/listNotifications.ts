@@ -1,6 +1,6 @@
 // A user's notification history, newest first, one page at a time.
 import type { Queryable } from '@shop/platform';
-import type { NotificationsStore, PageCursor, StoredNotification } from './notificationsStore';
+import type { NotificationsStore, PageCursor, StoredNotification } from './ports';
 
 export interface ListNotificationsDeps {
   db: Queryable;

@@ -4,7 +4,7 @@ import type { Queryable } from '@shop/platform';
 import type { Notification } from '../domain/notification';
 import { placeOf } from '../domain/orderVersion';
 import { notificationOf, validateStatusChange, type StatusChangeCandidate } from '../domain/statusChange';
-import type { NotificationsStore } from './notificationsStore';
+import type { NotificationsStore } from './ports';
 
 export interface RecordStatusChangeDeps {
   db: Queryable;

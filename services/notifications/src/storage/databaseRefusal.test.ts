@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RejectedByStorageError } from '../app/notificationsStore';
+import { RejectedByStorageError } from '../app/ports';
 import { refusalOf, refusingValues } from './databaseRefusal';
 
 const pgError = (code: string | undefined, message = 'boom') => Object.assign(new Error(message), { code });

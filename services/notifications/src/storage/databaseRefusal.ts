@@ -1,5 +1,5 @@
 // Tells a statement the database refused for its values (storing them again fails again) from a database that is unwell.
-import { RejectedByStorageError } from '../app/notificationsStore';
+import { RejectedByStorageError } from '../app/ports';
 
 // SQLSTATE classes about the statement's values: 22 data exception (out of range, a NUL byte in text),
 // 23 integrity constraint violation, 54 program limit exceeded (a value too large for an index).

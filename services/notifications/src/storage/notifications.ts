@@ -1,7 +1,7 @@
 // SQL for the notifications table: record once (numbered events: numberedInsert.ts), page a user's history, lease undelivered rows.
 // The statements of every event are named (prepared once per connection, not parsed and planned per call).
 import type { Queryable } from '@shop/platform';
-import type { NotificationsStore, PageCursor, StoredNotification } from '../app/notificationsStore';
+import type { NotificationsStore, PageCursor, StoredNotification } from '../app/ports';
 import type { Notification, NotifiedStatus } from '../domain/notification';
 import { refusingValues } from './databaseRefusal';
 import { insertNumbered } from './numberedInsert';

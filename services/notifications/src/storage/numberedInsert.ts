@@ -1,7 +1,7 @@
 // The one statement that records a numbered event: raise the order's latest version (order_versions) and insert the
 // notification, superseded when the order's latest is above it. domain/orderVersion.ts states the same rule.
 import type { Queryable } from '@shop/platform';
-import type { NumberedInsert } from '../app/notificationsStore';
+import type { NumberedInsert } from '../app/ports';
 import type { Notification } from '../domain/notification';
 import { refusingValues } from './databaseRefusal';
 

@@ -1,5 +1,5 @@
 // The notifications and order_versions tables in memory, with the same ordering, dedup and lease rules as storage/.
-import type { NotificationsStore, StoredNotification } from '../../src/app/notificationsStore';
+import type { NotificationsStore, StoredNotification } from '../../src/app/ports';
 import type { Notification } from '../../src/domain/notification';
 import { becomesLatest, placeOf } from '../../src/domain/orderVersion';
 

@@ -6,6 +6,8 @@ import { mergeItems } from '../../domain/order';
 export const maxCount = 10_000;
 export const maxDistinctSkus = 100;
 export const maxIdempotencyKeyLength = 128;
+export const maxPageSize = 1000;
+export const defaultPageSize = 50;
 
 export function checkCreateOrder(request: loms.CreateOrderRequest): void {
   const checks = new RequestChecks().positive('user_id', request.userId);
@@ -38,5 +40,5 @@ export function checkSku(sku: number): void {
 }
 
 export function checkPageSize(checks: RequestChecks, pageSize: number): RequestChecks {
-  return checks.between('page_size', pageSize, 0, 1000);
+  return checks.between('page_size', pageSize, 0, maxPageSize);
 }

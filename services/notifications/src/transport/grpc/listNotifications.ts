@@ -2,7 +2,7 @@
 import { assertActsForUser, unaryHandler, type Logger } from '@shop/platform';
 import { loms, type notifications } from '@shop/proto';
 import { listNotifications, type ListNotificationsDeps } from '../../app/listNotifications';
-import type { StoredNotification } from '../../app/notificationsStore';
+import type { StoredNotification } from '../../app/ports';
 import { encodePageToken } from './pageToken';
 import { toGrpcError } from './toGrpcError';
 import { validateListNotifications } from './validate';

@@ -1,19 +1,25 @@
-// The opaque page token of ListNotifications: where the last page ended, bound to the user it was issued for.
-import type { PageCursor } from '../../app/notificationsStore';
+// The page token of ListNotifications: the platform's codec, scoped to the user, holding where the last page ended.
+import { decodePageToken as decodeToken, encodePageToken as encodeToken } from '@shop/platform';
+import type { PageCursor } from '../../app/ports';
 
-interface TokenBody {
-  u: number;
-  t: number;
-  s: number;
-}
+/** The latest time a JavaScript Date holds. */
+const maxDateMs = 8.64e15;
 
 export function encodePageToken(userId: number, cursor: PageCursor): string {
-  const body: TokenBody = { u: userId, t: cursor.createdAt.getTime(), s: cursor.seq };
-  return Buffer.from(JSON.stringify(body)).toString('base64url');
+  return encodeToken(String(userId), [cursor.createdAt.getTime(), cursor.seq]);
 }
 
-/** Undefined when the token is not one this server issued for this user. */
+/** Undefined for an empty token; a token not issued for this user is refused (INVALID_ARGUMENT, page_token). */
 export function decodePageToken(userId: number, token: string): PageCursor | undefined {
+  const [createdAtMs, seq] = readJsonToken(userId, token) ?? decodeToken(String(userId), token, [maxDateMs, Number.MAX_SAFE_INTEGER]) ?? [];
+  return createdAtMs === undefined || seq === undefined ? undefined : { createdAt: new Date(createdAtMs), seq };
+}
+
+/**
+ * Tokens issued before the shared codec, base64url of `{"u":<user>,"t":<ms>,"s":<seq>}`, which a client may still
+ * hold (they do not expire): read as they were then, so that paging on across the upgrade goes on where it was.
+ */
+function readJsonToken(userId: number, token: string): number[] | undefined {
   let body: unknown;
   try {
     body = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
@@ -21,13 +27,9 @@ export function decodePageToken(userId: number, token: string): PageCursor | und
     return undefined;
   }
   if (typeof body !== 'object' || body === null) return undefined;
-  const { u, t, s } = body as Partial<Record<keyof TokenBody, unknown>>;
-  if (u !== userId || !isWholeNumber(t) || t > maxDateMs || !isWholeNumber(s)) return undefined;
-  return { createdAt: new Date(t), seq: s };
+  const { u, t, s } = body as Partial<Record<'u' | 't' | 's', unknown>>;
+  return u === userId && isWholeNumber(t) && t <= maxDateMs && isWholeNumber(s) ? [t, s] : undefined;
 }
-
-/** The latest time a JavaScript Date holds. */
-const maxDateMs = 8.64e15;
 
 function isWholeNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

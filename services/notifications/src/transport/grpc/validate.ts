@@ -4,14 +4,11 @@ import type { notifications } from '@shop/proto';
 import type { ListNotificationsInput } from '../../app/listNotifications';
 import { decodePageToken } from './pageToken';
 
-export const defaultPageSize = 50;
 export const maxPageSize = 1000;
+export const defaultPageSize = 50;
 
 export function validateListNotifications(request: notifications.ListNotificationsRequest): ListNotificationsInput {
-  const checks = new RequestChecks().positive('user_id', request.userId).between('page_size', request.pageSize, 0, maxPageSize);
-  const after = request.pageToken === '' || request.userId <= 0 ? undefined : decodePageToken(request.userId, request.pageToken);
-  if (request.pageToken !== '' && after === undefined && request.userId > 0)
-    checks.fail('page_token', 'is not a page token issued by this server for this user');
-  checks.throwIfAny();
+  new RequestChecks().positive('user_id', request.userId).between('page_size', request.pageSize, 0, maxPageSize).throwIfAny();
+  const after = decodePageToken(request.userId, request.pageToken);
   return { userId: request.userId, pageSize: request.pageSize === 0 ? defaultPageSize : request.pageSize, after };
 }

@@ -1,7 +1,7 @@
 // Consumes order status events in a consumer group: each message is recorded (or dead-lettered) before its offset is committed.
 import { withTimeout, type Logger } from '@shop/platform';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { RejectedByStorageError } from '../../app/notificationsStore';
+import { RejectedByStorageError } from '../../app/ports';
 import type { RecordOutcome } from '../../app/recordStatusChange';
 import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
 import type { DeadLetterKind } from '../../observability/metrics';
