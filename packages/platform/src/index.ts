@@ -25,3 +25,5 @@ export * from './auth/actsForUser';
 export * from './grpc/callScope';
 export * from './grpc/admission';
 export * from './grpc/overloaded';
+export * from './runtime/runService';
+export * from './runtime/startService';
