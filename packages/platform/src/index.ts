@@ -26,3 +26,5 @@ export * from './grpc/callScope';
 export * from './grpc/admission';
 export * from './grpc/overloaded';
 export * from './grpc/pageToken';
+export * from './runtime/runService';
+export * from './runtime/startService';

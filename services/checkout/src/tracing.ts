@@ -1,4 +1,5 @@
 // Loaded first by main.ts: instrumentation must be in place before grpc-js and pg are required.
-import { startTracing } from '@shop/platform/src/observability/tracing';
+import { startTracing } from '@shop/platform/tracing';
+import { serviceName } from './serviceName';
 
-startTracing('checkout');
+startTracing(serviceName);

@@ -1,23 +1,12 @@
-// LOMS composition root: database, gRPC server, admin port and workers; returns how to stop them.
+// LOMS composition root: its metrics, use cases, gRPC services and workers, started by the platform's startService.
 import type { Registry } from 'prom-client';
 import { Partitioners } from 'kafkajs';
-import {
-  callerPermissions,
-  createDatabase,
-  createKafka,
-  createServiceRegistry,
-  registerPoolMetrics,
-  startAdminServer,
-  startDatabaseWatch,
-  startGrpcServer,
-  type Logger,
-  type Queryable,
-  grpcListenOptions,
-} from '@shop/platform';
+import { callerPermissions, createKafka, startService, type Logger, type Queryable } from '@shop/platform';
 import { inventory, loms } from '@shop/proto';
 import type { LomsConfig } from './config';
 import { lomsDeps } from './lomsDeps';
 import { createLomsMetrics } from './observability/metrics';
+import { serviceName } from './serviceName';
 import { lomsSessionSettings } from './storage/sessionSettings';
 import { lomsCallerPermissions } from './transport/grpc/callerPermissions';
 import { inventoryService } from './transport/grpc/inventoryService';
@@ -34,96 +23,75 @@ export interface LomsHandle {
   stop(): Promise<void>;
 }
 
-export async function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandle> {
-  const db = createDatabase({
-    connectionString: config.LOMS_DATABASE_URL,
-    maxConnections: config.DB_POOL_MAX,
-    maxWaiting: config.DB_POOL_QUEUE_MAX,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandle> {
+  return startService({
+    name: serviceName,
+    config,
     logger,
-    applicationName: 'loms',
-    sessionSettings: lomsSessionSettings,
-  });
-  const registry = createServiceRegistry();
-  registerPoolMetrics(registry, db.pool);
-  const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
-  const deps = lomsDeps(db, { paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, allocationStrategy: config.ALLOCATION_STRATEGY }, metrics);
-
-  const listen = grpcListenOptions(config);
-  const grpcServer = await startGrpcServer({
-    ...listen,
-    tls: { ...listen.tls, clientCaFile: config.TLS_CLIENT_CA_FILE },
-    authenticate: callerPermissions(lomsCallerPermissions),
-    services: [
-      { name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) },
-      { name: 'loms.v1.InventoryService', definition: inventory.InventoryServiceService, implementation: inventoryService(deps, logger) },
-    ],
-    registry,
-    logger,
-  });
-  const admin = await startAdminServer({
-    host: config.GRPC_HOST,
-    port: config.ADMIN_PORT,
-    registry,
-    readiness: { postgres: db.ping },
-  });
-  const canceller = config.CANCELLER_ENABLED
-    ? startOrderCanceller(deps, logger, {
-        intervalMs: config.CANCELLER_INTERVAL,
-        batchSize: config.CANCELLER_BATCH_SIZE,
-        stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
-        onBatch: (result) => {
-          metrics.cancellerRun('ok');
-          metrics.cancelled('expired', result.cancelledExpired, result.maxLagMs);
-          metrics.cancelled('stuck_new', result.repairedNew, 0);
+    database: { url: config.LOMS_DATABASE_URL, sessionSettings: lomsSessionSettings },
+    build: ({ db, registry }) => {
+      const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
+      const deps = lomsDeps(
+        db,
+        { paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, allocationStrategy: config.ALLOCATION_STRATEGY },
+        metrics,
+      );
+      const canceller = config.CANCELLER_ENABLED
+        ? startOrderCanceller(deps, logger, {
+            intervalMs: config.CANCELLER_INTERVAL,
+            batchSize: config.CANCELLER_BATCH_SIZE,
+            stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
+            onBatch: (result) => {
+              metrics.cancellerRun('ok');
+              metrics.cancelled('expired', result.cancelledExpired, result.maxLagMs);
+              metrics.cancelled('stuck_new', result.repairedNew, 0);
+            },
+            onError: () => metrics.cancellerRun('error'),
+          })
+        : undefined;
+      const relay = config.OUTBOX_RELAY_ENABLED
+        ? startOutboxRelay(
+            db.pool,
+            createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
+              allowAutoTopicCreation: true,
+              maxInFlightRequests: 1,
+              createPartitioner: Partitioners.DefaultPartitioner,
+            }),
+            logger,
+            {
+              topics: { orderStatus: config.ORDER_STATUS_TOPIC, stockLevels: config.STOCK_LEVELS_TOPIC },
+              batchSize: config.OUTBOX_BATCH_SIZE,
+              pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
+              sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
+              onPublished: metrics.published,
+              onError: metrics.publishFailed,
+              onLeadership: metrics.relayActive,
+            },
+          )
+        : undefined;
+      const outboxCleanup = startOutboxCleanup(db.pool as unknown as Queryable, logger, {
+        retentionMs: config.OUTBOX_RETENTION,
+        intervalMs: config.OUTBOX_CLEANUP_INTERVAL,
+        batchSize: config.OUTBOX_CLEANUP_BATCH_SIZE,
+        onDeleted: metrics.outboxDeleted,
+      });
+      const stockCheck = startStockCheck(deps, logger, { intervalMs: config.STOCK_CHECK_INTERVAL });
+      return {
+        grpc: {
+          authenticate: callerPermissions(lomsCallerPermissions),
+          clientCaFile: config.TLS_CLIENT_CA_FILE,
+          services: [
+            { name: 'loms.v1.LomsService', definition: loms.LomsServiceService, implementation: lomsService(deps, logger) },
+            {
+              name: 'loms.v1.InventoryService',
+              definition: inventory.InventoryServiceService,
+              implementation: inventoryService(deps, logger),
+            },
+          ],
         },
-        onError: () => metrics.cancellerRun('error'),
-      })
-    : undefined;
-  const relay = config.OUTBOX_RELAY_ENABLED
-    ? startOutboxRelay(
-        db.pool,
-        createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
-          allowAutoTopicCreation: true,
-          maxInFlightRequests: 1,
-          createPartitioner: Partitioners.DefaultPartitioner,
-        }),
-        logger,
-        {
-          topics: { orderStatus: config.ORDER_STATUS_TOPIC, stockLevels: config.STOCK_LEVELS_TOPIC },
-          batchSize: config.OUTBOX_BATCH_SIZE,
-          pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
-          sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
-          onPublished: metrics.published,
-          onError: metrics.publishFailed,
-          onLeadership: metrics.relayActive,
-        },
-      )
-    : undefined;
-  const outboxCleanup = startOutboxCleanup(db.pool as unknown as Queryable, logger, {
-    retentionMs: config.OUTBOX_RETENTION,
-    intervalMs: config.OUTBOX_CLEANUP_INTERVAL,
-    batchSize: config.OUTBOX_CLEANUP_BATCH_SIZE,
-    onDeleted: metrics.outboxDeleted,
-  });
-  const stockCheck = startStockCheck(deps, logger, { intervalMs: config.STOCK_CHECK_INTERVAL });
-  const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: 2_000, onChange: grpcServer.setServing, logger });
-  logger.info({ grpcPort: grpcServer.port, adminPort: admin.port }, 'loms started');
-
-  return {
-    grpcPort: grpcServer.port,
-    adminPort: admin.port,
-    registry,
-    async stop() {
-      admin.drain();
-      databaseWatch.stop();
-      await grpcServer.shutdown(config.SHUTDOWN_GRACE);
-      await canceller?.stop();
-      await relay?.stop();
-      await outboxCleanup.stop();
-      await stockCheck.stop();
-      await admin.close();
-      await db.close();
+        readiness: { postgres: db.ping },
+        stopAfterCalls: [canceller, relay, outboxCleanup, stockCheck],
+      };
     },
-  };
+  });
 }

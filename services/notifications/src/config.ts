@@ -18,7 +18,6 @@ export const notificationsConfigSchema = z
     ...shopperTokenEnv,
     NOTIFICATIONS_DATABASE_URL: postgresUrl,
     ...postgresPoolEnv,
-    DB_CHECK_INTERVAL: durationMs('2s'),
     KAFKA_BROKERS: kafkaBrokers,
     KAFKA_CLIENT_ID: z.string().min(1).default('notifications'),
     KAFKA_GROUP_ID: z.string().min(1).default('notifications'),

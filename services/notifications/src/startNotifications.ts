@@ -1,17 +1,5 @@
-// Composition of Notifications: database, Kafka consumer, delivery worker, gRPC and admin servers.
-import {
-  createDatabase,
-  createKafka,
-  registerPoolMetrics,
-  startAdminServer,
-  startDatabaseWatch,
-  startGrpcServer,
-  createTokenVerifier,
-  shopperTokens,
-  shopperTokenSettings,
-  type Logger,
-  grpcListenOptions,
-} from '@shop/platform';
+// Composition of Notifications: Kafka consumer, delivery worker and gRPC service, started by the platform's startService.
+import { createKafka, createTokenVerifier, shopperTokens, shopperTokenSettings, startService, type Logger } from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { claimDueNotifications, deliverNotification, type DeliverDueDeps, type DeliveryChannel } from './app/deliverDueNotifications';
 import { recordStatusChange } from './app/recordStatusChange';
@@ -19,11 +7,11 @@ import { logChannel } from './channels/logChannel';
 import { webhookChannel } from './channels/webhookChannel';
 import type { NotificationsConfig } from './config';
 import { createNotificationsMetrics } from './observability/metrics';
+import { serviceName } from './serviceName';
 import { notificationsStore } from './storage/notifications';
 import { listNotificationsHandler } from './transport/grpc/listNotifications';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
-
 import { startDeliveryWorker } from './workers/startDeliveryWorker';
 
 export interface NotificationsHandle {
@@ -37,119 +25,95 @@ export interface NotificationsOptions {
   onFatal?: (err: Error) => void;
 }
 
-export async function startNotifications(
+export function startNotifications(
   config: NotificationsConfig,
   logger: Logger,
   options: NotificationsOptions = {},
 ): Promise<NotificationsHandle> {
-  const metrics = createNotificationsMetrics();
-  const db = createDatabase({
-    connectionString: config.NOTIFICATIONS_DATABASE_URL,
-    maxConnections: config.DB_POOL_MAX,
-    maxWaiting: config.DB_POOL_QUEUE_MAX,
-    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+  return startService({
+    name: serviceName,
+    config,
     logger,
-    applicationName: 'notifications',
-  });
-  registerPoolMetrics(metrics.registry, db.pool);
+    database: { url: config.NOTIFICATIONS_DATABASE_URL },
+    build: async ({ db, registry }) => {
+      const metrics = createNotificationsMetrics(registry);
+      const channel: DeliveryChannel = config.NOTIFY_WEBHOOK_URL
+        ? webhookChannel({
+            url: config.NOTIFY_WEBHOOK_URL,
+            // The schema refuses a webhook URL without a secret; this only tells the type checker.
+            secret: config.NOTIFY_WEBHOOK_SECRET ?? '',
+            attemptTimeoutMs: config.WEBHOOK_TIMEOUT,
+            maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+            backoffMs: config.WEBHOOK_BACKOFF,
+          })
+        : logChannel(logger.child({ channel: 'log' }));
+      // One delivery, every attempt and pause included, is abandoned after this; a claimed row starts delivering at once,
+      // so its lease need outlast only that, with room for the statements around it and for clocks that disagree.
+      const deliveryTimeoutMs =
+        config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT +
+        config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1) +
+        1_000;
+      const deliveryDeps: DeliverDueDeps = {
+        db: db.pool,
+        notifications: notificationsStore,
+        channel,
+        metrics,
+        logger,
+        clock: () => new Date(),
+        redelivery: { firstDelayMs: config.REDELIVERY_INTERVAL, maxDelayMs: config.REDELIVERY_MAX_DELAY },
+        deliveryTimeoutMs,
+        leaseMs: deliveryTimeoutMs + 30_000,
+      };
+      const delivery = startDeliveryWorker({
+        claim: (limit) => claimDueNotifications(deliveryDeps, limit),
+        deliver: (notification, signal) => deliverNotification(deliveryDeps, notification, signal),
+        concurrency: config.DELIVERY_CONCURRENCY,
+        batchSize: config.DELIVERY_BATCH_SIZE,
+        intervalMs: config.REDELIVERY_INTERVAL,
+        logger,
+      });
 
-  const channel: DeliveryChannel = config.NOTIFY_WEBHOOK_URL
-    ? webhookChannel({
-        url: config.NOTIFY_WEBHOOK_URL,
-        // The schema refuses a webhook URL without a secret; this only tells the type checker.
-        secret: config.NOTIFY_WEBHOOK_SECRET ?? '',
-        attemptTimeoutMs: config.WEBHOOK_TIMEOUT,
-        maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
-        backoffMs: config.WEBHOOK_BACKOFF,
-      })
-    : logChannel(logger.child({ channel: 'log' }));
-  // One delivery, every attempt and pause included, is abandoned after this; a claimed row starts delivering at once,
-  // so its lease need outlast only that, with room for the statements around it and for clocks that disagree.
-  const deliveryTimeoutMs =
-    config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT + config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1) + 1_000;
-  const deliveryDeps: DeliverDueDeps = {
-    db: db.pool,
-    notifications: notificationsStore,
-    channel,
-    metrics,
-    logger,
-    clock: () => new Date(),
-    redelivery: { firstDelayMs: config.REDELIVERY_INTERVAL, maxDelayMs: config.REDELIVERY_MAX_DELAY },
-    deliveryTimeoutMs,
-    leaseMs: deliveryTimeoutMs + 30_000,
-  };
-  const delivery = startDeliveryWorker({
-    claim: (limit) => claimDueNotifications(deliveryDeps, limit),
-    deliver: (notification, signal) => deliverNotification(deliveryDeps, notification, signal),
-    concurrency: config.DELIVERY_CONCURRENCY,
-    batchSize: config.DELIVERY_BATCH_SIZE,
-    intervalMs: config.REDELIVERY_INTERVAL,
-    logger,
-  });
+      const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+      const consumer = startStatusConsumer({
+        kafka,
+        groupId: config.KAFKA_GROUP_ID,
+        topic: config.ORDER_STATUS_TOPIC,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
+        fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
+        record: (candidate) =>
+          recordStatusChange(
+            { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
+            candidate,
+            new Date(),
+          ),
+        deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
+        onDeadLetter: (kind) => metrics.deadLettered(kind),
+        onLag: metrics.consumerLag,
+        onFatal: options.onFatal ?? (() => undefined),
+        logger,
+      });
 
-  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
-  const consumer = startStatusConsumer({
-    kafka,
-    groupId: config.KAFKA_GROUP_ID,
-    topic: config.ORDER_STATUS_TOPIC,
-    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
-    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
-    record: (candidate) =>
-      recordStatusChange(
-        { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
-        candidate,
-        new Date(),
-      ),
-    deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
-    onDeadLetter: (kind) => metrics.deadLettered(kind),
-    onLag: metrics.consumerLag,
-    onFatal: options.onFatal ?? (() => undefined),
-    logger,
-  });
-
-  const grpc = await startGrpcServer({
-    ...grpcListenOptions(config),
-    authenticate: shopperTokens(await createTokenVerifier(shopperTokenSettings(config))),
-    services: [
-      {
-        name: 'notifications.v1.NotificationsService',
-        definition: api.NotificationsServiceService,
-        implementation: { listNotifications: listNotificationsHandler({ db: db.pool, notifications: notificationsStore }, logger) },
-      },
-    ],
-    registry: metrics.registry,
-    logger,
-  });
-  const databaseWatch = startDatabaseWatch({ ping: db.ping, intervalMs: config.DB_CHECK_INTERVAL, onChange: grpc.setServing, logger });
-  const admin = await startAdminServer({
-    host: config.GRPC_HOST,
-    port: config.ADMIN_PORT,
-    registry: metrics.registry,
-    readiness: {
-      database: db.ping,
-      kafka: async () => {
-        if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
-      },
+      return {
+        grpc: {
+          authenticate: shopperTokens(await createTokenVerifier(shopperTokenSettings(config))),
+          services: [
+            {
+              name: 'notifications.v1.NotificationsService',
+              definition: api.NotificationsServiceService,
+              implementation: { listNotifications: listNotificationsHandler({ db: db.pool, notifications: notificationsStore }, logger) },
+            },
+          ],
+        },
+        readiness: {
+          database: db.ping,
+          kafka: async () => {
+            if (!consumer.isJoined()) throw new Error('consumer has not joined its group');
+          },
+        },
+        // Consumer first: a message under way is recorded (or left uncommitted) before the pool goes.
+        stopFirst: [consumer, delivery],
+        startedLog: { topic: config.ORDER_STATUS_TOPIC, channel: channel.name },
+      };
     },
   });
-  logger.info(
-    { grpcPort: grpc.port, adminPort: admin.port, topic: config.ORDER_STATUS_TOPIC, channel: channel.name },
-    'notifications started',
-  );
-
-  return {
-    grpcPort: grpc.port,
-    adminPort: admin.port,
-    stop: async () => {
-      admin.drain();
-      databaseWatch.stop();
-      grpc.setServing(false);
-      // Consumer first: a message under way is recorded (or left uncommitted) before the pool goes.
-      await consumer.stop();
-      await delivery.stop();
-      await grpc.shutdown(config.SHUTDOWN_GRACE);
-      await admin.close();
-      await db.close();
-    },
-  };
 }

@@ -1,4 +1,5 @@
 // Loaded first by main.ts: instrumentation must be in place before grpc-js, pg and kafkajs are required.
-import { startTracing } from '@shop/platform/src/observability/tracing';
+import { startTracing } from '@shop/platform/tracing';
+import { serviceName } from './serviceName';
 
-startTracing('notifications', { kafkaConsumer: true });
+startTracing(serviceName, { kafkaConsumer: true });

@@ -1,9 +1,10 @@
 // Builds and starts the local ProductService: catalogue, gRPC server (TLS, health, reflection), admin port.
 import path from 'node:path';
-import { Counter } from 'prom-client';
-import { anyCaller, startAdminServer, createServiceRegistry, startGrpcServer, type Logger, grpcListenOptions } from '@shop/platform';
+import { anyCaller, startService, type Logger } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { ProductsConfig } from './config';
+import { createProductsMetrics } from './observability/metrics';
+import { serviceName } from './serviceName';
 import { readCatalogueFile } from './storage/catalogueFile';
 import { createAdmission } from './transport/grpc/admission';
 import { productServiceImplementation } from './transport/grpc/productService';
@@ -18,66 +19,51 @@ export interface ProductsHandle {
 
 export async function startProducts(config: ProductsConfig, logger: Logger): Promise<ProductsHandle> {
   const catalogue = await readCatalogueFile(path.resolve(config.CATALOGUE_FILE));
-  const registry = createServiceRegistry();
-  const callsTotal = new Counter({
-    name: 'products_calls_total',
-    help: 'Calls received, by method',
-    labelNames: ['method'],
-    registers: [registry],
-  });
   let calls = 0;
-
-  const grpcServer = await startGrpcServer({
-    ...grpcListenOptions(config),
-    authenticate: anyCaller,
-    services: [
-      {
-        name: 'product.v1.ProductService',
-        definition: product.ProductServiceService,
-        implementation: productServiceImplementation({
-          catalogue,
-          admit: createAdmission({
-            accessToken: config.PRODUCTS_ACCESS_TOKEN,
-            rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
-            latencyMs: config.PRODUCTS_LATENCY,
-            failureRatio: config.PRODUCTS_FAILURE_RATIO,
-          }),
-          countCall: (method) => {
-            calls += 1;
-            callsTotal.inc({ method });
-          },
-          logger,
-        }),
-      },
-    ],
-    registry,
+  const service = await startService({
+    name: serviceName,
+    config,
     logger,
-  });
-  grpcServer.setServing(true);
-  const admin = await startAdminServer({ host: config.GRPC_HOST, port: config.ADMIN_PORT, registry, readiness: {} });
-  logger.info(
-    {
-      grpcPort: grpcServer.port,
-      adminPort: admin.port,
-      products: catalogue.size,
-      rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
-      latencyMs: config.PRODUCTS_LATENCY,
-      failureRatio: config.PRODUCTS_FAILURE_RATIO,
-      tokenRequired: config.PRODUCTS_ACCESS_TOKEN !== undefined,
+    build: ({ registry }) => {
+      const metrics = createProductsMetrics(registry);
+      return {
+        grpc: {
+          authenticate: anyCaller,
+          services: [
+            {
+              name: 'product.v1.ProductService',
+              definition: product.ProductServiceService,
+              implementation: productServiceImplementation({
+                catalogue,
+                admit: createAdmission({
+                  accessToken: config.PRODUCTS_ACCESS_TOKEN,
+                  rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
+                  latencyMs: config.PRODUCTS_LATENCY,
+                  failureRatio: config.PRODUCTS_FAILURE_RATIO,
+                }),
+                countCall: (method) => {
+                  calls += 1;
+                  metrics.callReceived(method);
+                },
+                logger,
+              }),
+            },
+          ],
+        },
+        startedLog: {
+          products: catalogue.size,
+          rateLimitRps: config.PRODUCTS_RATE_LIMIT_RPS,
+          latencyMs: config.PRODUCTS_LATENCY,
+          failureRatio: config.PRODUCTS_FAILURE_RATIO,
+          tokenRequired: config.PRODUCTS_ACCESS_TOKEN !== undefined,
+        },
+      };
     },
-    'products started',
-  );
-
+  });
   return {
-    grpcPort: grpcServer.port,
-    adminPort: admin.port,
+    ...service,
     get calls() {
       return calls;
-    },
-    stop: async () => {
-      admin.drain();
-      await grpcServer.shutdown(config.SHUTDOWN_GRACE);
-      await admin.close();
     },
   };
 }

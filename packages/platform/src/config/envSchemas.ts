@@ -45,36 +45,17 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
 
-/** The PostgreSQL pool of a service: its size, how many calls may wait for it, the longest statement. */
+/** The PostgreSQL pool of a service: its size, how many calls may wait for it, the longest statement, and how
+ * often it is pinged for the gRPC health that follows it. */
 export const postgresPoolEnv = {
   DB_POOL_MAX: positiveInt(10),
   DB_POOL_QUEUE_MAX: positiveInt(defaultMaxWaiting),
   DB_STATEMENT_TIMEOUT: durationMs('5s'),
+  DB_CHECK_INTERVAL: durationMs('2s'),
 };
 
-/** Where and how a gRPC server listens, and how many calls it takes at once, from the settings of `grpcServerEnv`. */
-export function grpcListenOptions(config: {
-  GRPC_HOST: string;
-  GRPC_PORT: number;
-  TLS_CERT_FILE: string;
-  TLS_KEY_FILE: string;
-  GRPC_MAX_IN_FLIGHT: number;
-  GRPC_MAX_CONCURRENT_STREAMS: number;
-}): {
-  host: string;
-  port: number;
-  tls: { certFile: string; keyFile: string };
-  maxInFlight: number;
-  maxConcurrentStreams: number;
-} {
-  return {
-    host: config.GRPC_HOST,
-    port: config.GRPC_PORT,
-    tls: { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE },
-    maxInFlight: config.GRPC_MAX_IN_FLIGHT,
-    maxConcurrentStreams: config.GRPC_MAX_CONCURRENT_STREAMS,
-  };
-}
+export type GrpcServerConfig = z.output<z.ZodObject<ReturnType<typeof grpcServerEnv>>>;
+export type PostgresPoolConfig = z.output<z.ZodObject<typeof postgresPoolEnv>>;
 
 /** How a shopper-facing server verifies bearer tokens (docs/api.md, "Security"). */
 export const shopperTokenEnv = {

@@ -1,5 +1,5 @@
-// OpenTelemetry tracing, started before anything else in a service (import it first in main.ts, and
-// import this file directly, not through the package index, so grpc-js and pg load after it).
+// OpenTelemetry tracing, started before anything else in a service (import it first in main.ts, as
+// `@shop/platform/tracing`, not through the package index, so grpc-js and pg load after it).
 // Every request has a trace context, so logs carry trace ids and the outbox keeps each change's
 // traceparent; spans are recorded and exported (OTLP, the standard OTEL_* variables, sampler included)
 // only when an endpoint or exporter is configured.

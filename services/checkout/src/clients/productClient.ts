@@ -5,11 +5,11 @@
 import * as grpc from '@grpc/grpc-js';
 import Bottleneck from 'bottleneck';
 import { LRUCache } from 'lru-cache';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import { clientCredentials, OverloadedError, whileCallerWaits } from '@shop/platform';
 import { product } from '@shop/proto';
 import type { Product, ProductCatalogue } from '../app/ports';
 import { ProductNotFoundError } from '../domain/errors';
+import type { CheckoutMetrics } from '../observability/metrics';
 import { dependencyError, isServiceError, reconnectOptions, retryServiceConfig } from './dependencyError';
 
 export interface ProductClientOptions {
@@ -25,7 +25,7 @@ export interface ProductClientOptions {
   cacheTtlMs: number;
   cacheMaxEntries?: number;
   interceptors?: grpc.Interceptor[];
-  registry?: Registry;
+  metrics: CheckoutMetrics;
 }
 
 export interface ProductClient extends ProductCatalogue {
@@ -50,7 +50,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
     highWater: options.maxQueued,
     strategy: Bottleneck.strategy.OVERFLOW,
   });
-  const metrics = productClientMetrics(options.registry);
+  const { metrics } = options;
   const metadata = new grpc.Metadata();
   if (options.accessToken !== undefined) metadata.set('authorization', `Bearer ${options.accessToken}`);
 
@@ -70,7 +70,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
       try {
         const queuedAt = process.hrtime.bigint();
         const found = await limiter.schedule(() => {
-          metrics.rateLimitWait(Number(process.hrtime.bigint() - queuedAt) / 1e9);
+          metrics.productRateLimitWait(Number(process.hrtime.bigint() - queuedAt) / 1e9);
           return callGetProduct(sku);
         });
         return { sku, name: found.name, priceMinorUnits: found.price };
@@ -84,7 +84,7 @@ export function createProductClient(options: ProductClientOptions): ProductClien
 
   return {
     async getProduct(sku) {
-      metrics.lookup(cache.has(sku) ? 'hit' : 'miss');
+      metrics.productLookup(cache.has(sku) ? 'hit' : 'miss');
       const found = await whileCallerWaits(cache.fetch(sku));
       if (!found) throw new ProductNotFoundError(sku);
       return found;
@@ -94,25 +94,4 @@ export function createProductClient(options: ProductClientOptions): ProductClien
       client.close();
     },
   };
-}
-
-function productClientMetrics(registry: Registry | undefined): {
-  lookup(result: 'hit' | 'miss'): void;
-  rateLimitWait(seconds: number): void;
-} {
-  if (!registry) return { lookup: () => undefined, rateLimitWait: () => undefined };
-  const lookups = new Counter({
-    name: 'checkout_product_cache_requests_total',
-    help: 'Product lookups served from the cache (hit) or fetched from ProductService (miss)',
-    labelNames: ['result'],
-    registers: [registry],
-  });
-  const waits = new Histogram({
-    name: 'checkout_product_rate_limit_wait_seconds',
-    help: 'Time a product call waited for the client-side rate limiter and concurrency bound',
-    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  for (const result of ['hit', 'miss']) lookups.inc({ result }, 0);
-  return { lookup: (result) => lookups.inc({ result }), rateLimitWait: (seconds) => waits.observe(seconds) };
 }

@@ -1,12 +1,10 @@
-// The service's Prometheus metrics, on a registry it owns (so several instances in one test process never clash).
+// Notifications' own Prometheus metrics (names in docs/metrics.md).
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { createServiceRegistry } from '@shop/platform';
 
 export const deadLetterKinds = ['unreadable', 'invalid', 'rejected'] as const;
 export type DeadLetterKind = (typeof deadLetterKinds)[number];
 
 export interface NotificationsMetrics {
-  registry: Registry;
   recorded(): void;
   deduplicated(): void;
   delivered(channel: string): void;
@@ -17,8 +15,7 @@ export interface NotificationsMetrics {
   consumerLag(partition: number, messages: number): void;
 }
 
-export function createNotificationsMetrics(): NotificationsMetrics {
-  const registry = createServiceRegistry();
+export function createNotificationsMetrics(registry: Registry): NotificationsMetrics {
   const lag = new Gauge({
     name: 'notifications_consumer_lag_messages',
     help: 'Messages behind the end of each partition of the order status topic',
@@ -70,7 +67,6 @@ export function createNotificationsMetrics(): NotificationsMetrics {
     deliveryFailed.inc({ channel }, 0);
   }
   return {
-    registry,
     recorded: () => recorded.inc(),
     deduplicated: () => deduplicated.inc(),
     delivered: (channel) => delivered.inc({ channel }),
