@@ -34,6 +34,8 @@ export interface GrpcServerHandle {
 /** Defaults of GRPC_MAX_IN_FLIGHT and GRPC_MAX_CONCURRENT_STREAMS (README, "Configuration"). */
 export const defaultMaxInFlight = 128;
 export const defaultMaxConcurrentStreams = 100;
+/** How long shutdown leaves the last answers to reach their clients before it closes the connections. */
+const flushMs = 200;
 
 export async function startGrpcServer(options: {
   host: string;
@@ -95,6 +97,9 @@ export async function startGrpcServer(options: {
       const closed = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       const until = Date.now() + graceMs;
       while (inFlight.calls > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      // The last answers are handed to their streams but may not be flushed yet, and forcing destroys the
+      // sessions with what they still hold: give them a moment (a clean close ends it sooner).
+      await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, Math.min(flushMs, until - Date.now()))))]);
       server.forceShutdown();
       await closed;
     },
