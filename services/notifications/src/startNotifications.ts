@@ -9,7 +9,7 @@ import type { NotificationsConfig } from './config';
 import { createNotificationsMetrics } from './observability/metrics';
 import { serviceName } from './serviceName';
 import { notificationsStore } from './storage/notifications';
-import { listNotificationsHandler } from './transport/grpc/listNotifications';
+import { notificationsService } from './transport/grpc/notificationsService';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
 import { startDeliveryWorker } from './workers/startDeliveryWorker';
@@ -100,7 +100,7 @@ export function startNotifications(
             {
               name: 'notifications.v1.NotificationsService',
               definition: api.NotificationsServiceService,
-              implementation: { listNotifications: listNotificationsHandler({ db: db.pool, notifications: notificationsStore }, logger) },
+              implementation: notificationsService({ db: db.pool, notifications: notificationsStore }, logger),
             },
           ],
         },

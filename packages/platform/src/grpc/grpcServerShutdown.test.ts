@@ -41,7 +41,7 @@ describe('gRPC server shutdown', () => {
       const calls = [1, 2, 3, 4, 5].map(
         (sku) =>
           new Promise<string>((resolve) =>
-            client.getProduct({ sku }, { deadline: Date.now() + 10_000 }, (err, answer) =>
+            client.getProduct({ sku }, new grpc.Metadata(), { deadline: Date.now() + 10_000 }, (err, answer) =>
               resolve(err ? `${sku}: ${grpc.status[err.code]}` : `${sku}: ${answer?.name.length ?? 0} bytes`),
             ),
           ),

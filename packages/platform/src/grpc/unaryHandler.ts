@@ -11,6 +11,12 @@ import { isStatusError, statusError, type StatusError } from './statusError';
 /** A service's own mapping of its domain errors; returns undefined for errors it does not know. */
 export type DomainErrorMapper = (err: unknown) => StatusError | undefined;
 
+/** A service's handler adapter, its error mapping and logger bound once: `handler('CreateOrder', handle)`. */
+export function boundUnaryHandler(mapDomainError: DomainErrorMapper, logger: Logger) {
+  return <Req, Res>(method: string, handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>) =>
+    unaryHandler(method, handle, mapDomainError, logger);
+}
+
 export function unaryHandler<Req, Res>(
   method: string,
   handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,

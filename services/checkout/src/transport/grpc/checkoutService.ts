@@ -1,5 +1,5 @@
 // checkout.v1.CheckoutService: each method's handler behind the shared error mapping.
-import { unaryHandler, type Logger } from '@shop/platform';
+import { boundUnaryHandler, type Logger } from '@shop/platform';
 import type { checkout } from '@shop/proto';
 import type { CartStore, Db, Loms, ProductCatalogue, PurchaseStore } from '../../app/ports';
 import { handleAddToCart } from './addToCart';
@@ -18,11 +18,12 @@ export interface CheckoutDeps {
 }
 
 export function checkoutServiceImplementation(deps: CheckoutDeps, logger: Logger): checkout.CheckoutServiceServer {
+  const handler = boundUnaryHandler(toGrpcError, logger);
   return {
-    addToCart: unaryHandler('AddToCart', handleAddToCart(deps), toGrpcError, logger),
-    deleteFromCart: unaryHandler('DeleteFromCart', handleDeleteFromCart(deps), toGrpcError, logger),
-    listCart: unaryHandler('ListCart', handleListCart(deps), toGrpcError, logger),
-    clearCart: unaryHandler('ClearCart', handleClearCart(deps), toGrpcError, logger),
-    purchase: unaryHandler('Purchase', handlePurchase(deps), toGrpcError, logger),
+    addToCart: handler('AddToCart', handleAddToCart(deps)),
+    deleteFromCart: handler('DeleteFromCart', handleDeleteFromCart(deps)),
+    listCart: handler('ListCart', handleListCart(deps)),
+    clearCart: handler('ClearCart', handleClearCart(deps)),
+    purchase: handler('Purchase', handlePurchase(deps)),
   };
 }

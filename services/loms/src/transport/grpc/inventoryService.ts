@@ -1,5 +1,5 @@
 // loms.v1.InventoryService: each method's handler (one a file) behind the shared error mapping.
-import { unaryHandler, type Logger } from '@shop/platform';
+import { boundUnaryHandler, type Logger } from '@shop/platform';
 import type { inventory } from '@shop/proto';
 import type { LomsDeps } from '../../app/ports';
 import { handleAdjustStock } from './adjustStock';
@@ -11,12 +11,13 @@ import { toGrpcError } from './toGrpcError';
 import { handleUpsertWarehouse } from './upsertWarehouse';
 
 export function inventoryService(deps: LomsDeps, logger: Logger): inventory.InventoryServiceServer {
+  const handler = boundUnaryHandler(toGrpcError, logger);
   return {
-    listWarehouses: unaryHandler('ListWarehouses', handleListWarehouses(deps), toGrpcError, logger),
-    upsertWarehouse: unaryHandler('UpsertWarehouse', handleUpsertWarehouse(deps), toGrpcError, logger),
-    receiveStock: unaryHandler('ReceiveStock', handleReceiveStock(deps), toGrpcError, logger),
-    adjustStock: unaryHandler('AdjustStock', handleAdjustStock(deps), toGrpcError, logger),
-    listStockMovements: unaryHandler('ListStockMovements', handleListStockMovements(deps), toGrpcError, logger),
-    checkStockConsistency: unaryHandler('CheckStockConsistency', handleCheckStockConsistency(deps), toGrpcError, logger),
+    listWarehouses: handler('ListWarehouses', handleListWarehouses(deps)),
+    upsertWarehouse: handler('UpsertWarehouse', handleUpsertWarehouse(deps)),
+    receiveStock: handler('ReceiveStock', handleReceiveStock(deps)),
+    adjustStock: handler('AdjustStock', handleAdjustStock(deps)),
+    listStockMovements: handler('ListStockMovements', handleListStockMovements(deps)),
+    checkStockConsistency: handler('CheckStockConsistency', handleCheckStockConsistency(deps)),
   };
 }

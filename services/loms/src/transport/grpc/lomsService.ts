@@ -1,5 +1,5 @@
 // loms.v1.LomsService: each method's handler (one a file) behind the shared error mapping.
-import { unaryHandler, type Logger } from '@shop/platform';
+import { boundUnaryHandler, type Logger } from '@shop/platform';
 import type { loms } from '@shop/proto';
 import type { LomsDeps } from '../../app/ports';
 import { handleCancelOrder } from './cancelOrder';
@@ -11,12 +11,13 @@ import { handleStocks } from './stocks';
 import { toGrpcError } from './toGrpcError';
 
 export function lomsService(deps: LomsDeps, logger: Logger): loms.LomsServiceServer {
+  const handler = boundUnaryHandler(toGrpcError, logger);
   return {
-    createOrder: unaryHandler('CreateOrder', handleCreateOrder(deps), toGrpcError, logger),
-    getOrder: unaryHandler('GetOrder', handleGetOrder(deps), toGrpcError, logger),
-    listOrders: unaryHandler('ListOrders', handleListOrders(deps), toGrpcError, logger),
-    orderPayed: unaryHandler('OrderPayed', handleOrderPayed(deps), toGrpcError, logger),
-    cancelOrder: unaryHandler('CancelOrder', handleCancelOrder(deps), toGrpcError, logger),
-    stocks: unaryHandler('Stocks', handleStocks(deps), toGrpcError, logger),
+    createOrder: handler('CreateOrder', handleCreateOrder(deps)),
+    getOrder: handler('GetOrder', handleGetOrder(deps)),
+    listOrders: handler('ListOrders', handleListOrders(deps)),
+    orderPayed: handler('OrderPayed', handleOrderPayed(deps)),
+    cancelOrder: handler('CancelOrder', handleCancelOrder(deps)),
+    stocks: handler('Stocks', handleStocks(deps)),
   };
 }

@@ -1,5 +1,5 @@
 // product.v1.ProductService handlers (one a file) over the loaded catalogue; every call is counted, then admitted.
-import { unaryHandler, type Logger } from '@shop/platform';
+import { boundUnaryHandler, type Logger } from '@shop/platform';
 import type { product } from '@shop/proto';
 import type { Catalogue } from '../../domain/catalogue';
 import type { Admit } from './admission';
@@ -13,8 +13,9 @@ export function productServiceImplementation(deps: {
   countCall: (method: string) => void;
   logger: Logger;
 }): product.ProductServiceServer {
+  const handler = boundUnaryHandler(toGrpcError, deps.logger);
   return {
-    getProduct: unaryHandler('GetProduct', handleGetProduct(deps), toGrpcError, deps.logger),
-    listSkus: unaryHandler('ListSkus', handleListSkus(deps), toGrpcError, deps.logger),
+    getProduct: handler('GetProduct', handleGetProduct(deps)),
+    listSkus: handler('ListSkus', handleListSkus(deps)),
   };
 }
