@@ -6,11 +6,11 @@ WITH requested AS (
   SELECT r.sku, r.count FROM unnest(ARRAY[:hot_sku::bigint]::bigint[], ARRAY[1]::bigint[]) AS r(sku, count)
 ),
 locked AS (
-  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, w.priority
-  FROM stocks s JOIN warehouses w ON w.id = s.warehouse_id
+  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, s.warehouse_priority AS priority
+  FROM stocks s
   WHERE s.sku = ANY (ARRAY[:hot_sku::bigint]::bigint[])
   ORDER BY s.sku, s.warehouse_id
-  FOR UPDATE OF s
+  FOR UPDATE
 ),
 usable AS (
   SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
@@ -52,8 +52,7 @@ order_events AS (
   FROM new_order o
 ),
 stock_deltas AS (
-  SELECT sku, warehouse_id, SUM(total_delta)::bigint AS total_delta, SUM(reserved_delta)::bigint AS reserved_delta
-  FROM stock_changes GROUP BY sku, warehouse_id
+  SELECT sku, warehouse_id, total_delta, reserved_delta FROM stock_changes
 ),
 stock_updated AS (
   UPDATE stocks s SET total = s.total + d.total_delta, reserved = s.reserved + d.reserved_delta

@@ -60,6 +60,7 @@ export function fakeLomsDeps(initial: Order[] = []): FakeLoms {
       lockWarehouseForChange: notUsed,
       updateWarehouse: notUsed,
       setStockActivity: notUsed,
+      setStockPriority: notUsed,
       claimKey: notUsed,
       storeResponse: notUsed,
       lockWarehouse: notUsed,

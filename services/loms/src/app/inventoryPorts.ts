@@ -15,6 +15,8 @@ export interface InventoryRepository {
   updateWarehouse(tx: Tx, warehouse: Warehouse): Promise<void>;
   /** Gives the warehouse's stock rows its new active flag, publishing the availability flips it causes. */
   setStockActivity(tx: Tx, warehouseId: WarehouseId, active: boolean, traceparent: string | undefined): Promise<void>;
+  /** Gives the warehouse's stock rows its new priority, locking them in (sku, warehouse) order. */
+  setStockPriority(tx: Tx, warehouseId: WarehouseId, priority: number): Promise<void>;
   /**
    * Claims `key` for `request` in the transaction: a concurrent claim of the same key waits for this one, then
    * finds the response stored with it (or that it was used for another request).

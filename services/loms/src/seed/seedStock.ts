@@ -47,8 +47,8 @@ export async function insertStockAsReceipts(
     ],
   });
   await q.query({
-    text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active)
-           SELECT s.sku, s.warehouse_id, 0, w.active FROM unnest($1::bigint[], $2::bigint[]) AS s(sku, warehouse_id)
+    text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active, warehouse_priority)
+           SELECT s.sku, s.warehouse_id, 0, w.active, w.priority FROM unnest($1::bigint[], $2::bigint[]) AS s(sku, warehouse_id)
            JOIN warehouses w ON w.id = s.warehouse_id ORDER BY s.sku, s.warehouse_id ON CONFLICT DO NOTHING`,
     values: [stocks.map((s) => s.sku), stocks.map((s) => s.warehouse_id)],
   });

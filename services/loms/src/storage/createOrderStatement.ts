@@ -13,11 +13,11 @@ WITH requested AS (
   SELECT r.sku, r.count FROM unnest($2::bigint[], $3::bigint[]) AS r(sku, count)
 ),
 locked AS (
-  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, w.priority
-  FROM stocks s JOIN warehouses w ON w.id = s.warehouse_id
+  SELECT s.sku, s.warehouse_id, s.total, s.reserved, s.warehouse_active AS active, s.warehouse_priority AS priority
+  FROM stocks s
   WHERE s.sku = ANY ($2::bigint[])
   ORDER BY s.sku, s.warehouse_id
-  FOR UPDATE OF s
+  FOR UPDATE
 ),
 usable AS (
   SELECT sku, warehouse_id, total - reserved AS available, priority FROM locked WHERE active
@@ -61,6 +61,7 @@ order_events AS (
   at: 'now()',
   traceparent: '$8',
   rowEvents: false,
+  oneChangePerRow: true,
   orderEvents: 'order_events',
   // A reserved SKU leaves 0 available exactly when the order takes all it had.
   skuLevels: `SELECT sku, available AS sku_before, 0::bigint AS sku_after FROM supply

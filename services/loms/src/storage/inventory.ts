@@ -145,6 +145,15 @@ export function inventoryRepository(pool: Pool): InventoryRepository {
       });
     },
 
+    async setStockPriority(tx, warehouseId, priority) {
+      await q(tx).query({
+        name: 'loms_warehouse_priority',
+        text: `WITH locked AS (SELECT sku FROM stocks WHERE warehouse_id = $1 ORDER BY sku FOR UPDATE)
+               UPDATE stocks s SET warehouse_priority = $2 FROM locked l WHERE s.sku = l.sku AND s.warehouse_id = $1`,
+        values: [warehouseId, priority],
+      });
+    },
+
     async claimKey(tx, key, request): Promise<KeyClaim> {
       const claimed = await q(tx).query({
         name: 'loms_claim_inventory_key',
@@ -180,11 +189,12 @@ export function inventoryRepository(pool: Pool): InventoryRepository {
     },
 
     async createMissingRows(warehouseId, skus, idempotencyKey) {
-      // FOR SHARE: a concurrent UpsertWarehouse commits first, so the row copies the warehouse's active flag as it now is.
+      // FOR SHARE: a concurrent UpsertWarehouse commits first, so the row copies the warehouse's flag and priority as they now are.
       await db.query({
         name: 'loms_create_missing_stock_rows',
-        text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active)
-               SELECT x.sku, w.id, 0, w.active FROM unnest($2::bigint[]) AS x(sku), (SELECT id, active FROM warehouses WHERE id = $1 FOR SHARE) w
+        text: `INSERT INTO stocks (sku, warehouse_id, total, warehouse_active, warehouse_priority)
+               SELECT x.sku, w.id, 0, w.active, w.priority
+               FROM unnest($2::bigint[]) AS x(sku), (SELECT id, active, priority FROM warehouses WHERE id = $1 FOR SHARE) w
                WHERE NOT EXISTS (SELECT 1 FROM inventory_requests WHERE idempotency_key = $3)
                ORDER BY x.sku ON CONFLICT DO NOTHING`,
         values: [warehouseId, skus, idempotencyKey],

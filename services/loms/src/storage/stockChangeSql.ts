@@ -14,6 +14,8 @@ export interface StockChangeContext {
   traceparent: string;
   /** Whether the changes include receipts or counts, which publish an event per row (orders never do). */
   rowEvents: boolean;
+  /** `stock_changes` holds at most one change a row (an order's allocation), so they need no summing. */
+  oneChangePerRow?: boolean;
   /**
    * A CTE of order status events the statement writes too (event_id, order_id, user_id, status, previous_status,
    * items, occurred_at, traceparent, version): one insert into the outbox writes them with the stock events.
@@ -30,9 +32,14 @@ export interface StockChangeContext {
 /** Applies `stock_changes` to the locked rows, writes the movements and the events; defines `stock_after`. */
 export function stockChangeCtes(ctx: StockChangeContext): string {
   return `
-stock_deltas AS (
+stock_deltas AS (${
+    ctx.oneChangePerRow
+      ? `
+  SELECT sku, warehouse_id, total_delta, reserved_delta FROM stock_changes`
+      : `
   SELECT sku, warehouse_id, SUM(total_delta)::bigint AS total_delta, SUM(reserved_delta)::bigint AS reserved_delta
-  FROM stock_changes GROUP BY sku, warehouse_id
+  FROM stock_changes GROUP BY sku, warehouse_id`
+  }
 ),
 stock_updated AS (
   UPDATE stocks s SET total = s.total + d.total_delta, reserved = s.reserved + d.reserved_delta

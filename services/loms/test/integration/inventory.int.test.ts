@@ -83,6 +83,21 @@ describe('UpsertWarehouse and ListWarehouses', () => {
     expect(listed).toContainEqual(b);
   });
 
+  it('allocates the next order by a changed priority at once, for stock received before the change', async () => {
+    const first = await newWarehouse(server, { priority: 1 });
+    const second = await newWarehouse(server, { priority: 2 });
+    const sku = newSku();
+    await receive(server, first, [{ sku, count: 5 }]);
+    await receive(server, second, [{ sku, count: 5 }]);
+    await createOrder(server, [{ sku, count: 1 }]);
+    await upsertWarehouse(server, { warehouseId: first, name: 'now last', priority: 3, active: true });
+    await createOrder(server, [{ sku, count: 2 }]);
+    expect(await stockRows(server.pool, sku)).toEqual([
+      { warehouseId: first, total: 5, reserved: 1 },
+      { warehouseId: second, total: 5, reserved: 2 },
+    ]);
+  });
+
   it('answers NOT_FOUND for an unknown warehouse id and creates nothing', async () => {
     const before = await listWarehouses();
     const err = await failure(upsertWarehouse(server, { warehouseId: unknownWarehouse, name: 'ghost' }));

@@ -2,7 +2,8 @@
 /** Sets a stock row and records the difference from its ledger as an adjustment, so that the row stays explained. */
 export const setStockRow = `
 WITH upserted AS (
-  INSERT INTO stocks (sku, warehouse_id, total, reserved) VALUES ($1, $2, $3, $4)
+  INSERT INTO stocks (sku, warehouse_id, total, reserved, warehouse_active, warehouse_priority)
+  SELECT $1, w.id, $3, $4, w.active, w.priority FROM warehouses w WHERE w.id = $2
   ON CONFLICT (sku, warehouse_id) DO UPDATE SET total = excluded.total, reserved = excluded.reserved
   RETURNING sku, warehouse_id, total, reserved
 )
