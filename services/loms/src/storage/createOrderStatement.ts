@@ -2,8 +2,8 @@
 // (sku, warehouse) order, allocate each item over the active warehouses by the allocation strategy ($9,
 // domain/allocation.ts says how), insert the order as AWAITING_PAYMENT or as FAILED with its shortages,
 // write its event (version 1), and apply its reservations as stock changes (stockChangeSql.ts): their
-// RESERVATION movements are what the order holds. The order is dated by the database's clock (now(): every replica shares
-// it) and due $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
+// RESERVATION movements are what the order holds. The order is dated by the database's clock (now(): every
+// replica shares it) and due $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
 // The order insert is skipped on an idempotency-key conflict, and the reservation with it.
 // Items must be merged by SKU first: UPDATE ... FROM applies one row per target row.
 import { stockChangeCtes } from './stockChangeSql';
