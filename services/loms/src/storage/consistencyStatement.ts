@@ -1,6 +1,6 @@
 // CheckStockConsistency in one statement, so one snapshot: every stock row of the SKUs in $1 (all when null)
 // against its records. total must equal the sum of its movements' total_delta; reserved must equal both the
-// sum of their reserved_delta and what the reservations of its AWAITING_PAYMENT orders hold. Lists at most $2
+// sum of their reserved_delta and what its AWAITING_PAYMENT orders hold (the view `reservations`). Lists at most $2
 // drifting rows, by (sku, warehouse), and counts them all.
 export const consistencyStatement = `
 WITH checked AS (
@@ -13,7 +13,7 @@ ledger AS (
 ),
 held AS (
   SELECT r.sku, r.warehouse_id, SUM(r.count) AS reserved
-  FROM reservations r JOIN orders o ON o.id = r.order_id AND o.status = 'AWAITING_PAYMENT'
+  FROM reservations r
   WHERE $1::bigint[] IS NULL OR r.sku = ANY ($1::bigint[])
   GROUP BY r.sku, r.warehouse_id
 ),
