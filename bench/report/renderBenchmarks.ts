@@ -91,9 +91,10 @@ tables lives in \`bench/report/\`. Every number below comes from that one run.
 - The load generator (\`bench/loadgen/runLoad.ts\`) keeps a fixed number of operations in flight over one TLS gRPC
   channel, for ${timing.warmupMs / 1000} s of warm-up (dropped) then ${timing.durationMs / 1000} s measured, at most
   ${timing.maxCalls.toLocaleString('en-US')} operations per point; latencies go into an HDR histogram (hdr-histogram-js).
-- The ceiling is pgbench running LOMS' own CreateOrder statement (\`bench/sql/create_order.sql\`, \`hot_sku.sql\`,
-  generated from \`createOrderStatement.ts\`) against the same database, at the same concurrency, right before
-  the service point; its per-transaction log gives its percentiles over the same kind of window.
+- The ceiling is pgbench running the one-order CreateOrder statement LOMS sent before it coalesced orders
+  (\`bench/sql/create_order.sql\`, \`hot_sku.sql\`, generated from \`bench/sql/oneOrderStatement.ts\`), one order a
+  transaction, against the same database, at the same concurrency, right before the service point; its
+  per-transaction log gives its percentiles over the same kind of window.
   Ratio = service orders/s ÷ pgbench \`-M prepared\` tps (LOMS sends a named, i.e. prepared, statement).
   pgbench runs with LOMS' session settings (\`PGOPTIONS\` from \`lomsSessionSettings\`: \`plan_cache_mode=force_generic_plan\`).
 

@@ -2,7 +2,7 @@
 // pgbench variables, so that the database does exactly the work one CreateOrder call makes it do.
 // The checked-in .sql files are these strings; a test keeps them equal.
 import path from 'node:path';
-import { createOrderStatement } from '../../services/loms/src/storage/createOrderStatement';
+import { createOrderStatement } from './oneOrderStatement';
 
 /** SKUs 1..10,000; an order takes one from each third, so its three SKUs are distinct (as LOMS merges them). */
 export const skuCount = 10_000;
@@ -35,8 +35,8 @@ function withParameters(skus: string[]): string {
 }
 
 const header = (what: string) =>
-  `-- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: ${what}.\n` +
-  '-- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent, the default allocation strategy).\n';
+  `-- Generated from bench/sql/oneOrderStatement.ts by bench/sql/ceilingScripts.ts: ${what}.\n` +
+  '-- One statement, hence one transaction, as LOMS sent it one order at a time (no idempotency key, no traceparent, the default allocation strategy).\n';
 
 export const createOrderScript =
   header('an order of 3 random distinct SKUs, one unit each') +

@@ -1,5 +1,5 @@
--- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: an order of 3 random distinct SKUs, one unit each.
--- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent, the default allocation strategy).
+-- Generated from bench/sql/oneOrderStatement.ts by bench/sql/ceilingScripts.ts: an order of 3 random distinct SKUs, one unit each.
+-- One statement, hence one transaction, as LOMS sent it one order at a time (no idempotency key, no traceparent, the default allocation strategy).
 \set s1 random(1, 3333)
 \set s2 random(3334, 6666)
 \set s3 random(6667, 10000)

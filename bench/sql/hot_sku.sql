@@ -1,5 +1,5 @@
--- Generated from services/loms/src/storage/createOrderStatement.ts by bench/sql/ceilingScripts.ts: every order takes one unit of SKU 20001.
--- One statement, hence one transaction, exactly as LOMS sends it (no idempotency key, no traceparent, the default allocation strategy).
+-- Generated from bench/sql/oneOrderStatement.ts by bench/sql/ceilingScripts.ts: every order takes one unit of SKU 20001.
+-- One statement, hence one transaction, as LOMS sent it one order at a time (no idempotency key, no traceparent, the default allocation strategy).
 \set hot_sku 20001
 \set user_id random(1, 1000000)
 WITH requested AS (

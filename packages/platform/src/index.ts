@@ -25,6 +25,7 @@ export * from './auth/actsForUser';
 export * from './grpc/callScope';
 export * from './grpc/admission';
 export * from './grpc/overloaded';
+export * from './batching/coalescer';
 export * from './grpc/pageToken';
 export * from './runtime/runService';
 export * from './runtime/startService';

@@ -1,24 +1,39 @@
-// Wires the use cases' ports to PostgreSQL (and its clock), the process's ids and trace context, and
-// counts status changes once their transaction has committed.
+// Wires the use cases' ports to PostgreSQL (and its clock), the process's ids and trace context, coalesces
+// concurrent CreateOrder calls into batches, and counts status changes once their transaction has committed.
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
-import type { Database, Queryable } from '@shop/platform';
+import { coalescer, type Database, type Queryable } from '@shop/platform';
 import type { LomsDeps, Tx } from './app/ports';
 import type { AllocationStrategy } from './domain/allocation';
 import type { OrderStatusChanged } from './domain/statusChange';
 import type { LomsMetrics } from './observability/metrics';
 import { databaseClock } from './storage/databaseClock';
+import { orderBatchWriter } from './storage/orderBatches';
 import { orderRepository } from './storage/orders';
 import { inventoryRepository } from './storage/inventory';
 import { stockRepository } from './storage/stocks';
 
 export function lomsDeps(
   db: Database,
-  options: { paymentTimeoutMs: number; allocationStrategy: AllocationStrategy },
+  options: {
+    paymentTimeoutMs: number;
+    allocationStrategy: AllocationStrategy;
+    /** LOMS passes its configuration; tests run on these defaults. */
+    orderBatches?: { maxSize: number; inFlight: number; maxWaiting: number };
+  },
   metrics?: LomsMetrics,
 ): LomsDeps {
   const writtenIn = new WeakMap<Tx, OrderStatusChanged[]>();
-  const orders = orderRepository(db.pool, options.allocationStrategy);
+  const orders = orderRepository(db.pool);
+  const batches = options.orderBatches ?? { maxSize: 64, inFlight: 2, maxWaiting: 10_000 };
+  const createInBatch = coalescer({
+    run: orderBatchWriter(db.pool, options.allocationStrategy),
+    maxBatch: batches.maxSize,
+    maxInFlight: batches.inFlight,
+    maxWaiting: batches.maxWaiting,
+    resource: 'order batches',
+    onBatch: (size) => metrics?.batchStarted('create_order', size),
+  });
   const inventory = inventoryRepository(db.pool);
   return {
     async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -34,7 +49,7 @@ export function lomsDeps(
     orders: {
       ...orders,
       async createReservingStock(order) {
-        const outcome = await orders.createReservingStock(order);
+        const outcome = await createInBatch(order);
         if (outcome.kind === 'created') {
           metrics?.orderCreated('awaiting_payment', 0);
           metrics?.statusChanged('NEW', 'AWAITING_PAYMENT');

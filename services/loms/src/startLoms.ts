@@ -33,7 +33,15 @@ export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandl
       const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
       const deps = lomsDeps(
         db,
-        { paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT, allocationStrategy: config.ALLOCATION_STRATEGY },
+        {
+          paymentTimeoutMs: config.ORDER_PAYMENT_TIMEOUT,
+          allocationStrategy: config.ALLOCATION_STRATEGY,
+          orderBatches: {
+            maxSize: config.ORDER_BATCH_MAX_SIZE,
+            inFlight: config.ORDER_BATCHES_IN_FLIGHT,
+            maxWaiting: config.DB_POOL_QUEUE_MAX,
+          },
+        },
         metrics,
       );
       const canceller = config.CANCELLER_ENABLED

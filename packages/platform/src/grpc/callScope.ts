@@ -32,6 +32,11 @@ export function currentCallScope(): CallScope | undefined {
   return scopes.getStore();
 }
 
+/** Runs work that serves several calls (a batch) outside the scope of the call that happened to start it. */
+export function outsideCallScope<T>(run: () => T): T {
+  return scopes.exit(run);
+}
+
 /**
  * Options for a call made on behalf of the current incoming call: our own deadline, cut to the caller's
  * remaining time, and cancelled when the caller gives up.

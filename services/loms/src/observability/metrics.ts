@@ -1,5 +1,5 @@
 // LOMS' own Prometheus metrics (names in docs/metrics.md).
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Queryable } from '@shop/platform';
 import type { OrderStatus } from '../domain/orderStatus';
 import { outboxBacklog } from '../storage/outboxRelayQueries';
@@ -14,6 +14,7 @@ export interface LomsMetrics {
   outboxDeleted(rows: number): void;
   relayActive(active: boolean): void;
   stockDrift(rows: number): void;
+  batchStarted(operation: 'create_order', size: number): void;
 }
 
 export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetrics {
@@ -44,6 +45,13 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
     help: 'Stock rows whose total or reserved their movements and reservations do not explain (last full check)',
     registers: [registry],
   });
+  const batchSizes = new Histogram({
+    name: 'loms_batch_size',
+    help: 'Calls coalesced into one database round trip, by operation',
+    labelNames: ['operation'],
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+    registers: [registry],
+  });
   let backlog: Promise<{ size: number; oldestAgeSeconds: number }> | undefined;
   // One query serves both gauges of a scrape.
   const readBacklog = () => (backlog ??= outboxBacklog(db).finally(() => setTimeout(() => (backlog = undefined), 100)));
@@ -68,6 +76,7 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   for (const result of ['awaiting_payment', 'failed']) ordersCreated.inc({ result }, 0);
   for (const result of ['ok', 'error']) cancellerRuns.inc({ result }, 0);
   for (const reason of ['expired', 'stuck_new']) cancelledOrders.inc({ reason }, 0);
+  batchSizes.zero({ operation: 'create_order' });
   return {
     orderCreated(result, shortSkus) {
       ordersCreated.inc({ result });
@@ -85,5 +94,6 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
     outboxDeleted: (rows) => outboxDeleted.inc(rows),
     relayActive: (active) => relayActive.set(active ? 1 : 0),
     stockDrift: (rows) => stockDrift.set(rows),
+    batchStarted: (operation, size) => batchSizes.observe({ operation }, size),
   };
 }

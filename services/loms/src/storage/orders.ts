@@ -1,15 +1,13 @@
-// The orders table: creation with reservation and status changes in one statement each, reads and locks.
+// The orders table: status changes in one statement, reads and locks (creation: orderBatches.ts).
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
-import type { CreateOrderOutcome, NewOrder, OrderRepository, ReservationSettlement, Tx } from '../app/ports';
-import type { AllocationStrategy } from '../domain/allocation';
-import type { Order, StockShortage } from '../domain/order';
+import type { OrderRepository, ReservationSettlement, Tx } from '../app/ports';
+import type { Order } from '../domain/order';
 import type { OrderStatusChanged } from '../domain/statusChange';
-import { createOrderStatement } from './createOrderStatement';
 import { orderColumns, toOrder, type OrderRow } from './orderRows';
 import { statusChangeStatement } from './statusChangeStatement';
 
-export function orderRepository(pool: Pool, strategy: AllocationStrategy): OrderRepository {
+export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReservingStock'> {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
   const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<Order | undefined> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
@@ -21,36 +19,6 @@ export function orderRepository(pool: Pool, strategy: AllocationStrategy): Order
   };
 
   return {
-    async createReservingStock(order: NewOrder): Promise<CreateOrderOutcome> {
-      const { rows } = await pool.query<{
-        id: string;
-        status: string;
-        shortages: StockShortage[] | null;
-        created_at: Date;
-        payment_deadline: Date;
-      }>({
-        name: 'loms_create_order',
-        text: createOrderStatement,
-        values: [
-          order.userId,
-          order.items.map((i) => i.sku),
-          order.items.map((i) => i.count),
-          JSON.stringify(order.items),
-          order.idempotencyKey ?? null,
-          order.paymentTimeoutMs,
-          order.event.eventId,
-          order.event.traceparent ?? null,
-          strategy,
-        ],
-      });
-      const row = rows[0];
-      if (!row) return { kind: 'keyTaken' };
-      const orderId = Number(row.id);
-      return row.status === 'FAILED'
-        ? { kind: 'failed', orderId, shortages: row.shortages ?? [] }
-        : { kind: 'created', orderId, status: 'AWAITING_PAYMENT', createdAt: row.created_at, paymentDeadline: row.payment_deadline };
-    },
-
     getById: (tx, id) => one(tx, 'loms_order_by_id', `SELECT ${orderColumns} FROM orders WHERE id = $1`, [id]),
 
     async getWithClock(id) {

@@ -1,3 +1,6 @@
+// The ceiling's definition (issue 14): CreateOrder as LOMS sent it before it coalesced orders into batches
+// (services/loms/src/storage/orderBatches.ts), one order a statement, hence a transaction. Kept as it was so
+// that every run measures LOMS against the same one-order ceiling.
 // CreateOrder as one statement (atomic on its own, one round trip): lock the SKUs' stock rows in
 // (sku, warehouse) order, allocate each item over the active warehouses by the allocation strategy ($9,
 // domain/allocation.ts says how), insert the order as AWAITING_PAYMENT or as FAILED with its shortages,
@@ -6,7 +9,7 @@
 // replica shares it) and due $6 ms later, as domain/order.ts paymentDeadline says; the order tests hold the two equal.
 // The order insert is skipped on an idempotency-key conflict, and the reservation with it.
 // Items must be merged by SKU first: UPDATE ... FROM applies one row per target row.
-import { stockChangeCtes } from './stockChangeSql';
+import { stockChangeCtes } from '../../services/loms/src/storage/stockChangeSql';
 
 export const createOrderStatement = `
 WITH requested AS (
