@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loms } from '@shop/proto';
-import { setStock, startLomsTestServer, stockRows, type LomsTestServer } from './lomsTestServer';
+import { multiOrderBatches, setStock, startLomsTestServer, stockRows, type LomsTestServer } from './lomsTestServer';
 
 let server: LomsTestServer;
 
@@ -25,6 +25,7 @@ describe('concurrent orders on one SKU', () => {
       { sku: 500, warehouseId: 1, total: 20 },
       { sku: 500, warehouseId: 2, total: 30 },
     ]);
+    const batchesBefore = await multiOrderBatches(server.handle.registry);
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         server
@@ -39,6 +40,8 @@ describe('concurrent orders on one SKU', () => {
     const refused = outcomes.filter((o) => !o.ok);
     expect(created).toHaveLength(50);
     expect(refused).toHaveLength(150);
+    // They went to the database coalesced: the batch path decided them.
+    expect(await multiOrderBatches(server.handle.registry)).toBeGreaterThan(batchesBefore);
     expect(new Set(refused.map((o) => o.code))).toEqual(new Set([grpc.status.FAILED_PRECONDITION]));
     const { rows } = await server.pool.query<{ status: string; n: string }>(
       'SELECT status, count(*) AS n FROM orders WHERE user_id BETWEEN 1000 AND 1199 GROUP BY status',
@@ -60,12 +63,14 @@ describe('concurrent orders on one SKU', () => {
 
   it('makes one order from 20 concurrent retries of one idempotency key and reserves once', async () => {
     await setStock(server.pool, [{ sku: 600, warehouseId: 1, total: 100 }]);
+    const batchesBefore = await multiOrderBatches(server.handle.registry);
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         server.call((c) => c.createOrder, { userId: 77, items: [{ sku: 600, count: 3 }], idempotencyKey: 'retry-me' }),
       ),
     );
     expect(new Set(results.map((r) => r.orderId)).size).toBe(1);
+    expect(await multiOrderBatches(server.handle.registry)).toBeGreaterThan(batchesBefore);
     expect(results.every((r) => r.status === loms.OrderStatus.ORDER_STATUS_AWAITING_PAYMENT)).toBe(true);
     expect((await stockRows(server.pool, 600))[0]?.reserved).toBe(3);
     const { rows } = await server.pool.query("SELECT id FROM orders WHERE user_id = 77 AND idempotency_key = 'retry-me'");

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setStockRow } from './setStockRow';
 import * as grpc from '@grpc/grpc-js';
 import { Pool } from 'pg';
+import type { Registry } from 'prom-client';
 import { callUnary, type UnaryMethod } from '@shop/platform';
 import { inventory, loms } from '@shop/proto';
 import { lomsCredentials, repoRoot } from '@shop/devstack';
@@ -73,4 +74,17 @@ export async function stockRows(pool: Pool, sku: number): Promise<{ warehouseId:
 
 export function grpcCode(err: unknown): grpc.status | undefined {
   return (err as grpc.ServiceError | undefined)?.code;
+}
+
+/** How many CreateOrder batches of more than one order LOMS has sent, from its loms_batch_size histogram. */
+export async function multiOrderBatches(registry: Registry): Promise<number> {
+  const values = ((await registry.getSingleMetric('loms_batch_size')?.get())?.values ?? []) as {
+    metricName?: string;
+    labels: Record<string, unknown>;
+    value: number;
+  }[];
+  const of = (name: string, le?: number) =>
+    values.find((v) => v.metricName === name && v.labels.operation === 'create_order' && (le === undefined || v.labels.le === le))?.value ??
+    0;
+  return of('loms_batch_size_count') - of('loms_batch_size_bucket', 1);
 }
