@@ -2,7 +2,8 @@
 import { createKafka, createTokenVerifier, shopperTokens, shopperTokenSettings, startService, type Logger } from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { claimDueNotifications, deliverNotification, type DeliverDueDeps, type DeliveryChannel } from './app/deliverDueNotifications';
-import { recordStatusChange } from './app/recordStatusChange';
+import type { DeliveryOutcome } from './app/ports';
+import { recordStatusChanges } from './app/recordStatusChanges';
 import { logChannel } from './channels/logChannel';
 import { webhookChannel } from './channels/webhookChannel';
 import type { NotificationsConfig } from './config';
@@ -12,6 +13,7 @@ import { notificationsStore } from './storage/notifications';
 import { notificationsService } from './transport/grpc/notificationsService';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
+import { coalescingWriter } from './workers/coalescingWriter';
 import { startDeliveryWorker } from './workers/startDeliveryWorker';
 
 export interface NotificationsHandle {
@@ -53,9 +55,15 @@ export function startNotifications(
         config.WEBHOOK_MAX_ATTEMPTS * config.WEBHOOK_TIMEOUT +
         config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1) +
         1_000;
+      // Outcomes of deliveries that end while one is being stored go together in the next statement.
+      const outcomes = coalescingWriter<DeliveryOutcome>({
+        writeBatch: (batch) => notificationsStore.recordDeliveryOutcomes(db.pool, batch),
+        maxBatch: config.DELIVERY_CONCURRENCY,
+      });
       const deliveryDeps: DeliverDueDeps = {
         db: db.pool,
         notifications: notificationsStore,
+        recordOutcome: outcomes.write,
         channel,
         metrics,
         logger,
@@ -80,12 +88,20 @@ export function startNotifications(
         topic: config.ORDER_STATUS_TOPIC,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT,
         fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT,
-        record: (candidate) =>
-          recordStatusChange(
-            { db: db.pool, notifications: notificationsStore, metrics, onRecorded: () => delivery.wake() },
-            candidate,
+        recordBatch: (candidates) =>
+          recordStatusChanges(
+            {
+              db: db.pool,
+              inTransaction: db.inTransaction,
+              notifications: notificationsStore,
+              metrics,
+              onRecorded: () => delivery.wake(),
+            },
+            candidates,
             new Date(),
           ),
+        maxRecordBatch: config.RECORD_BATCH_SIZE,
+        onBatch: metrics.consumedBatch,
         deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
         onDeadLetter: (kind) => metrics.deadLettered(kind),
         onLag: metrics.consumerLag,

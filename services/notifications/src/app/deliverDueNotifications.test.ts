@@ -26,6 +26,7 @@ function setUp(deliver: DeliveryChannel['deliver']) {
   const deps: DeliverDueDeps = {
     db: { query: async () => ({ rows: [], rowCount: 0 }) },
     notifications,
+    recordOutcome: (outcome) => notifications.recordDeliveryOutcomes(deps.db, [outcome]),
     channel: {
       name: 'fake',
       deliver: async (n, signal) => {
@@ -134,7 +135,7 @@ describe('delivering due notifications', () => {
     const [stale] = await notifications.claimDue(deps.db, t0, t0, 10);
     // The lease ended at once: another worker claims it, and then the first one reports its failure late.
     await notifications.claimDue(deps.db, t0, new Date(t0.getTime() + 30_000), 10);
-    await notifications.scheduleRetry(deps.db, 'a', stale?.deliveryAttempts ?? 0, t0);
+    await deps.recordOutcome({ kind: 'retry', eventId: 'a', deliveryAttempts: stale?.deliveryAttempts ?? 0, at: t0 });
     expect(notifications.rows.get('a')?.nextAttemptAt).toEqual(new Date(t0.getTime() + 30_000));
   });
 });

@@ -4,7 +4,7 @@
 import type { Logger, Queryable } from '@shop/platform';
 import { nextAttemptAt, type RedeliveryPolicy } from '../domain/deliverySchedule';
 import type { Notification } from '../domain/notification';
-import type { NotificationsStore, StoredNotification } from './ports';
+import type { DeliveryOutcome, NotificationsStore, StoredNotification } from './ports';
 
 export interface DeliveryChannel {
   readonly name: string;
@@ -14,7 +14,9 @@ export interface DeliveryChannel {
 
 export interface DeliverDueDeps {
   db: Queryable;
-  notifications: Pick<NotificationsStore, 'claimDue' | 'markDelivered' | 'scheduleRetry'>;
+  notifications: Pick<NotificationsStore, 'claimDue'>;
+  /** Stores how a delivery ended; resolves once it is stored (outcomes that end together share one statement). */
+  recordOutcome(outcome: DeliveryOutcome): Promise<void>;
   channel: DeliveryChannel;
   metrics: { delivered(channel: string): void; deliveryFailed(channel: string): void };
   logger: Logger;
@@ -41,11 +43,11 @@ export async function deliverNotification(deps: DeliverDueDeps, notification: St
   } catch (err) {
     if (stopping.aborted) {
       // Not the channel's failure: free the row for another replica now rather than at the end of the lease.
-      await deps.notifications.scheduleRetry(deps.db, notification.eventId, notification.deliveryAttempts, deps.clock());
+      await deps.recordOutcome(retry(notification, deps.clock()));
       return;
     }
     const retryAt = nextAttemptAt(deps.clock(), notification.deliveryAttempts, deps.redelivery);
-    await deps.notifications.scheduleRetry(deps.db, notification.eventId, notification.deliveryAttempts, retryAt);
+    await deps.recordOutcome(retry(notification, retryAt));
     deps.metrics.deliveryFailed(deps.channel.name);
     deps.logger.warn(
       {
@@ -59,8 +61,12 @@ export async function deliverNotification(deps: DeliverDueDeps, notification: St
     );
     return;
   }
-  await deps.notifications.markDelivered(deps.db, notification.eventId, deps.clock());
+  await deps.recordOutcome({ kind: 'delivered', eventId: notification.eventId, at: deps.clock() });
   deps.metrics.delivered(deps.channel.name);
+}
+
+function retry(notification: StoredNotification, at: Date): DeliveryOutcome {
+  return { kind: 'retry', eventId: notification.eventId, deliveryAttempts: notification.deliveryAttempts, at };
 }
 
 function whenAborted(signal: AbortSignal): Promise<never> {

@@ -1,5 +1,5 @@
 // Notifications' own Prometheus metrics (names in docs/metrics.md).
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export const deadLetterKinds = ['unreadable', 'invalid', 'rejected'] as const;
 export type DeadLetterKind = (typeof deadLetterKinds)[number];
@@ -13,6 +13,8 @@ export interface NotificationsMetrics {
   versionGap(): void;
   superseded(): void;
   consumerLag(partition: number, messages: number): void;
+  /** Messages of one slice of a fetched batch, recorded by one transaction. */
+  consumedBatch(messages: number): void;
 }
 
 export function createNotificationsMetrics(registry: Registry): NotificationsMetrics {
@@ -20,6 +22,12 @@ export function createNotificationsMetrics(registry: Registry): NotificationsMet
     name: 'notifications_consumer_lag_messages',
     help: 'Messages behind the end of each partition of the order status topic',
     labelNames: ['partition'],
+    registers: [registry],
+  });
+  const consumedBatchSize = new Histogram({
+    name: 'notifications_consumed_batch_size',
+    help: 'Messages of the order status topic handled together: recorded by one transaction, then committed',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
     registers: [registry],
   });
   const recorded = new Counter({
@@ -75,5 +83,6 @@ export function createNotificationsMetrics(registry: Registry): NotificationsMet
     versionGap: () => versionGaps.inc(),
     superseded: () => superseded.inc(),
     consumerLag: (partition, messages) => lag.set({ partition: String(partition) }, messages),
+    consumedBatch: (messages) => consumedBatchSize.observe(messages),
   };
 }

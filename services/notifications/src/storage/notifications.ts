@@ -1,10 +1,12 @@
-// SQL for the notifications table: record once (numbered events: numberedInsert.ts), page a user's history, lease undelivered rows.
+// SQL for the notifications table: record once (numbered events: numberedInsert.ts; batches: statusChangeBatch.ts), page a
+// user's history, lease undelivered rows and record how their deliveries ended.
 // The statements of every event are named (prepared once per connection, not parsed and planned per call).
 import type { Queryable } from '@shop/platform';
-import type { NotificationsStore, PageCursor, StoredNotification } from '../app/ports';
+import type { DeliveryOutcome, NotificationsStore, PageCursor, StoredNotification } from '../app/ports';
 import type { Notification, NotifiedStatus } from '../domain/notification';
 import { refusingValues } from './databaseRefusal';
 import { insertNumbered } from './numberedInsert';
+import { findRecorded, insertMany, lockOrderVersions } from './statusChangeBatch';
 
 interface NotificationRow {
   event_id: string;
@@ -80,24 +82,37 @@ export async function claimDue(db: Queryable, now: Date, leaseUntil: Date, limit
   return result.rows.map(fromRow).sort((a, b) => a.seq - b.seq);
 }
 
-export async function markDelivered(db: Queryable, eventId: string, deliveredAt: Date): Promise<void> {
+export async function recordDeliveryOutcomes(db: Queryable, outcomes: DeliveryOutcome[]): Promise<void> {
+  // A retry only while the row is under the claim that made its attempts what they are: a worker whose claim was taken
+  // over (its lease ran out) must not move the new holder's lease. DISTINCT ON: one outcome a row, delivered first.
   await db.query({
-    name: 'notifications_mark_delivered',
-    text: 'UPDATE notifications SET delivered_at = $2, next_attempt_at = NULL WHERE event_id = $1 AND delivered_at IS NULL',
-    values: [eventId, deliveredAt],
+    name: 'notifications_record_delivery_outcomes',
+    text: `UPDATE notifications n
+           SET delivered_at = CASE WHEN o.delivered THEN o.at ELSE NULL END,
+               next_attempt_at = CASE WHEN o.delivered THEN NULL ELSE o.at END
+           FROM (SELECT DISTINCT ON (event_id) *
+                 FROM unnest($1::uuid[], $2::boolean[], $3::integer[], $4::timestamptz[]) AS o(event_id, delivered, delivery_attempts, at)
+                 ORDER BY event_id, delivered DESC) o
+           WHERE n.event_id = o.event_id AND n.delivered_at IS NULL AND (o.delivered OR n.delivery_attempts = o.delivery_attempts)`,
+    values: [
+      outcomes.map((o) => o.eventId),
+      outcomes.map((o) => o.kind === 'delivered'),
+      outcomes.map((o) => (o.kind === 'retry' ? o.deliveryAttempts : null)),
+      outcomes.map((o) => o.at),
+    ],
   });
 }
 
-export async function scheduleRetry(db: Queryable, eventId: string, deliveryAttempts: number, nextAttemptAt: Date): Promise<void> {
-  // A worker whose claim was taken over (its lease ran out) must not move the new holder's lease.
-  await db.query({
-    name: 'notifications_schedule_retry',
-    text: 'UPDATE notifications SET next_attempt_at = $3 WHERE event_id = $1 AND delivery_attempts = $2 AND delivered_at IS NULL',
-    values: [eventId, deliveryAttempts, nextAttemptAt],
-  });
-}
-
-export const notificationsStore: NotificationsStore = { insert, insertNumbered, listByUser, claimDue, markDelivered, scheduleRetry };
+export const notificationsStore: NotificationsStore = {
+  insert,
+  insertNumbered,
+  lockOrderVersions,
+  findRecorded,
+  insertMany,
+  listByUser,
+  claimDue,
+  recordDeliveryOutcomes,
+};
 
 function fromRow(row: NotificationRow): StoredNotification {
   return {

@@ -2,6 +2,7 @@
 import type { NotificationsStore, StoredNotification } from '../../src/app/ports';
 import type { Notification } from '../../src/domain/notification';
 import { becomesLatest, placeOf } from '../../src/domain/orderVersion';
+import { orderVersionKey } from '../../src/domain/statusChangeBatch';
 
 export type InMemoryRow = StoredNotification & { nextAttemptAt: Date | null; superseded: boolean };
 
@@ -37,6 +38,33 @@ export function inMemoryNotificationsStore(): InMemoryNotificationsStore {
       if (isLatest) latest.set(n.orderId, n.version);
       return { stored: isLatest ? 'latest' : 'superseded', previousLatest };
     },
+    lockOrderVersions: async (_tx, orderIds) => {
+      for (const id of orderIds) if (!latest.has(id)) latest.set(id, 0);
+      return new Map(orderIds.map((id) => [id, latest.get(id) ?? 0]));
+    },
+    findRecorded: async (_tx, batch) => {
+      const ids = new Set(batch.map((n) => n.eventId));
+      const keys = new Set(batch.filter((n) => n.version > 0).map((n) => orderVersionKey(n.orderId, n.version)));
+      const found = [...rows.values()].filter(
+        (r) => ids.has(r.eventId) || (r.version > 0 && keys.has(orderVersionKey(r.orderId, r.version))),
+      );
+      return {
+        eventIds: new Set(found.map((r) => r.eventId)),
+        orderVersions: new Set(found.filter((r) => r.version > 0).map((r) => orderVersionKey(r.orderId, r.version))),
+      };
+    },
+    insertMany: async (_tx, batch, raisedLatest) => {
+      const inserted = new Set<string>();
+      for (const { notification: n, decision } of batch) {
+        if (decision === 'duplicate') continue;
+        const sameVersion = n.version > 0 && [...rows.values()].some((r) => r.orderId === n.orderId && r.version === n.version);
+        if (rows.has(n.eventId) || sameVersion) continue;
+        add(n, decision === 'superseded');
+        inserted.add(n.eventId);
+      }
+      for (const [orderId, version] of raisedLatest) if ((latest.get(orderId) ?? 0) < version) latest.set(orderId, version);
+      return inserted;
+    },
     listByUser: async (_db, userId, limit, after) =>
       [...rows.values()]
         .filter((r) => r.userId === userId && !r.superseded)
@@ -54,13 +82,13 @@ export function inMemoryNotificationsStore(): InMemoryNotificationsStore {
       }
       return due.map(({ nextAttemptAt: _n, superseded: _s, ...r }) => ({ ...r }));
     },
-    markDelivered: async (_db, eventId, at) => {
-      const row = rows.get(eventId);
-      if (row && row.deliveredAt === null) Object.assign(row, { deliveredAt: at, nextAttemptAt: null });
-    },
-    scheduleRetry: async (_db, eventId, attempts, at) => {
-      const row = rows.get(eventId);
-      if (row && row.deliveredAt === null && row.deliveryAttempts === attempts) row.nextAttemptAt = at;
+    recordDeliveryOutcomes: async (_db, outcomes) => {
+      for (const outcome of outcomes) {
+        const row = rows.get(outcome.eventId);
+        if (!row || row.deliveredAt !== null) continue;
+        if (outcome.kind === 'delivered') Object.assign(row, { deliveredAt: outcome.at, nextAttemptAt: null });
+        else if (row.deliveryAttempts === outcome.deliveryAttempts) row.nextAttemptAt = outcome.at;
+      }
     },
   };
 }

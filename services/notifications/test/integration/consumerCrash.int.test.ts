@@ -28,9 +28,10 @@ describe('the order status consumer', () => {
       sessionTimeoutMs: 6_000,
       fetchMaxWaitMs: 100,
       // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
-      record: async () => {
+      recordBatch: async () => {
         throw new TypeError('cannot read properties of undefined');
       },
+      maxRecordBatch: 100,
       deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
       onDeadLetter: () => undefined,
       onFatal: (err) => fatal.push(err),
@@ -64,7 +65,8 @@ describe('the order status consumer', () => {
       topic: 'dlq-down.order-status',
       sessionTimeoutMs: 6_000,
       fetchMaxWaitMs: 100,
-      record: async () => 'recorded',
+      recordBatch: async (candidates) => candidates.map(() => 'recorded' as const),
+      maxRecordBatch: 100,
       deadLetters: {
         connect: async () => undefined,
         disconnect: async () => undefined,

@@ -1,8 +1,8 @@
-// Consumes order status events in a consumer group: each message is recorded (or dead-lettered) before its offset is committed.
+// Consumes order status events in a consumer group a batch at a time: a batch's events are recorded in one transaction,
+// its poison messages dead-lettered, and only then are its offsets resolved and committed.
 import { withTimeout, type Logger } from '@shop/platform';
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { RejectedByStorageError } from '../../app/ports';
-import type { RecordOutcome } from '../../app/recordStatusChange';
+import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
+import type { RecordResult } from '../../app/recordStatusChanges';
 import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
 import type { DeadLetterKind } from '../../observability/metrics';
 import type { DeadLetters } from './deadLetters';
@@ -16,7 +16,12 @@ export interface StatusConsumerOptions {
   sessionTimeoutMs: number;
   /** Longest a fetch waits for new messages: bounds the delivery latency on a quiet topic. */
   fetchMaxWaitMs: number;
-  record: (candidate: StatusChangeCandidate) => Promise<RecordOutcome>;
+  /** Records the events of one batch together; one result a candidate, in order. */
+  recordBatch: (candidates: StatusChangeCandidate[]) => Promise<RecordResult[]>;
+  /** Most messages recorded by one transaction: a larger fetched batch is recorded in slices of this size. */
+  maxRecordBatch: number;
+  /** Messages in each slice handed to recordBatch (poison messages included). */
+  onBatch?: (messages: number) => void;
   deadLetters: DeadLetters;
   onDeadLetter: (kind: DeadLetterKind) => void;
   /** Messages behind the end of a partition, after each batch. */
@@ -67,34 +72,57 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     joined = false;
   });
 
-  const handle = async (topic: string, partition: number, message: KafkaMessage) => {
-    const deadLetter = async (kind: DeadLetterKind, reason: string) => {
-      try {
-        await options.deadLetters.publish({ topic, partition, message }, reason);
-      } catch (err) {
-        // kafkajs gives up on a handler error it calls non-retriable (and the process exits): the dead-letter topic
-        // being unwritable for a while is not that, the message is handled again once it is.
-        throw new DeadLetterNotWrittenError(err);
-      }
-      options.onDeadLetter(kind);
-      logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
-    };
-    let candidate: StatusChangeCandidate;
+  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string) => {
     try {
-      candidate = readStatusChange(message);
+      await options.deadLetters.publish({ topic, partition, message }, reason);
     } catch (err) {
-      if (err instanceof UnreadableMessageError) return deadLetter('unreadable', err.message);
-      throw err;
+      // kafkajs gives up on a handler error it calls non-retriable (and the process exits): the dead-letter topic
+      // being unwritable for a while is not that, the message is handled again once it is.
+      throw new DeadLetterNotWrittenError(err);
     }
-    try {
-      const outcome = await options.record(candidate);
-      logger.debug({ event_id: candidate.eventId, order_id: candidate.orderId, outcome }, 'order status event handled');
-    } catch (err) {
-      if (err instanceof InvalidStatusChangeError) return deadLetter('invalid', err.message);
-      if (err instanceof RejectedByStorageError)
-        return deadLetter('rejected', `the database refused it: ${err.message} (SQLSTATE ${err.sqlState})`);
-      // Anything else (the database is down) propagates: kafkajs does not commit this offset and fetches the message again.
-      throw err;
+    options.onDeadLetter(kind);
+    logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
+  };
+
+  /** Records a slice of a partition's messages, then dead-letters its poison ones and resolves its offsets, in order. */
+  const handleSlice = async (topic: string, partition: number, messages: KafkaMessage[], resolveOffset: (offset: string) => void) => {
+    options.onBatch?.(messages.length);
+    const read = messages.map((message) => {
+      try {
+        return { message, candidate: readStatusChange(message) };
+      } catch (err) {
+        if (err instanceof UnreadableMessageError) return { message, unreadable: err.message };
+        throw err;
+      }
+    });
+    const candidates = read.flatMap((r) => (r.candidate ? [r.candidate] : []));
+    // A database that is down throws here: nothing of the slice is resolved, and kafkajs fetches it again.
+    const results = candidates.length > 0 ? await options.recordBatch(candidates) : [];
+    let next = 0;
+    for (const { message, candidate, unreadable } of read) {
+      if (unreadable !== undefined) await deadLetter(topic, partition, message, 'unreadable', unreadable);
+      else {
+        const result = results[next++];
+        if (result === undefined) throw new Error(`no result for the message at offset ${message.offset}`);
+        const refusal = refusalOf(result);
+        if (refusal) await deadLetter(topic, partition, message, refusal.kind, refusal.reason);
+        else logger.debug({ event_id: candidate?.eventId, order_id: candidate?.orderId, outcome: result }, 'order status event handled');
+      }
+      resolveOffset(message.offset);
+    }
+  };
+
+  const handleBatch = async (
+    batch: Batch,
+    resolveOffset: (offset: string) => void,
+    heartbeat: () => Promise<void>,
+    isActive: () => boolean,
+  ) => {
+    for (let start = 0; start < batch.messages.length; start += options.maxRecordBatch) {
+      // Stopping, or the partition was taken away (a rebalance): what is not resolved is handled again by its next owner.
+      if (!isActive()) return;
+      await handleSlice(batch.topic, batch.partition, batch.messages.slice(start, start + options.maxRecordBatch), resolveOffset);
+      await heartbeat();
     }
   };
 
@@ -103,11 +131,13 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
     await consumer.run({
+      // kafkajs commits the resolved offsets after each batch, and those resolved so far when eachBatch throws.
       autoCommit: true,
+      eachBatchAutoResolve: false,
       // Partitions in parallel; within one (so within one order) messages stay in order.
       partitionsConsumedConcurrently: 4,
-      // kafkajs resolves a message's offset only after eachMessage resolves and commits resolved offsets after each batch.
-      eachMessage: ({ topic, partition, message }) => handle(topic, partition, message),
+      eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
+        handleBatch(batch, resolveOffset, heartbeat, () => isRunning() && !isStale()),
     });
   })().catch((err: unknown) => fatal(err instanceof Error ? err : new Error(String(err))));
 
@@ -127,6 +157,13 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
       joined = false;
     },
   };
+}
+
+function refusalOf(result: RecordResult): { kind: DeadLetterKind; reason: string } | undefined {
+  if (typeof result === 'string') return undefined;
+  const err = result.refused;
+  if (err instanceof InvalidStatusChangeError) return { kind: 'invalid', reason: err.message };
+  return { kind: 'rejected', reason: `the database refused it: ${err.message} (SQLSTATE ${err.sqlState})` };
 }
 
 class DeadLetterNotWrittenError extends Error {
