@@ -1,5 +1,13 @@
 // Composition of Notifications: Kafka consumer, delivery worker and gRPC service, started by the platform's startService.
-import { createKafka, createTokenVerifier, shopperTokens, shopperTokenSettings, startService, type Logger } from '@shop/platform';
+import {
+  coalescer,
+  createKafka,
+  createTokenVerifier,
+  shopperTokens,
+  shopperTokenSettings,
+  startService,
+  type Logger,
+} from '@shop/platform';
 import { notifications as api } from '@shop/proto';
 import { claimDueNotifications, deliverNotification, type DeliverDueDeps, type DeliveryChannel } from './app/deliverDueNotifications';
 import type { DeliveryOutcome } from './app/ports';
@@ -13,7 +21,6 @@ import { notificationsStore } from './storage/notifications';
 import { notificationsService } from './transport/grpc/notificationsService';
 import { startStatusConsumer } from './transport/kafka/consumer';
 import { createDeadLetters } from './transport/kafka/deadLetters';
-import { coalescingWriter } from './workers/coalescingWriter';
 import { startDeliveryWorker } from './workers/startDeliveryWorker';
 
 export interface NotificationsHandle {
@@ -56,14 +63,21 @@ export function startNotifications(
         config.WEBHOOK_BACKOFF * (2 ** (config.WEBHOOK_MAX_ATTEMPTS - 1) - 1) +
         1_000;
       // Outcomes of deliveries that end while one is being stored go together in the next statement.
-      const outcomes = coalescingWriter<DeliveryOutcome>({
-        writeBatch: (batch) => notificationsStore.recordDeliveryOutcomes(db.pool, batch),
+      const recordOutcome = coalescer<DeliveryOutcome, void>({
+        run: async (batch) => {
+          await notificationsStore.recordDeliveryOutcomes(db.pool, batch);
+          return batch.map(() => undefined);
+        },
         maxBatch: config.DELIVERY_CONCURRENCY,
+        maxInFlight: 1,
+        // Each delivery in flight waits for its one outcome: the queue never holds more.
+        maxWaiting: config.DELIVERY_CONCURRENCY,
+        resource: 'delivery outcomes',
       });
       const deliveryDeps: DeliverDueDeps = {
         db: db.pool,
         notifications: notificationsStore,
-        recordOutcome: outcomes.write,
+        recordOutcome,
         channel,
         metrics,
         logger,
