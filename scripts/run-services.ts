@@ -80,8 +80,8 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: brokers,
       CATALOGUE_FILE: process.env.CATALOGUE_FILE ?? path.join(root, 'data/catalogue.json'),
       LOMS_ADDR: replicaAddresses(replicasOfService('loms')),
-      // Replicas are dialled by IP: the dev certificate is checked for localhost, as with one replica.
-      LOMS_TLS_SERVER_NAME: process.env.LOMS_TLS_SERVER_NAME ?? 'localhost',
+      // Several replicas are dialled by IP: the dev certificate is checked for localhost, as with one replica.
+      ...(replicasOfService('loms').length > 1 ? { LOMS_TLS_SERVER_NAME: process.env.LOMS_TLS_SERVER_NAME ?? 'localhost' } : {}),
       PRODUCTS_ADDR: replicaAddresses(replicasOfService('products')),
     };
     const all = [...replicas.values()].flat();
