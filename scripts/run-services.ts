@@ -1,16 +1,18 @@
 // `make run-services`: the whole stack on this machine. Embedded PostgreSQL and the local Kafka-protocol
 // broker unless *_DATABASE_URL / KAFKA_BROKERS are given; migrations, seed data, the four services.
 import path from 'node:path';
-import { type KafkaBroker, prepareDatabases, repoRoot, startKafkaBroker, trustEnv, waitForReady } from '@shop/devstack';
+import { type KafkaBroker, prepareDatabases, repoRoot, type ServiceName, startKafkaBroker, trustEnv, waitForReady } from '@shop/devstack';
 import { seedStock } from '../services/loms/src/seed/seedStock';
 import { buildServices } from './dev/buildServices';
 import { startServiceProcess, type ServiceProcess } from './dev/serviceProcess';
+import { replicaAddresses, replicaCount, replicasOf, type ServiceBase } from './dev/serviceReplicas';
 
 const say = (line: string) => process.stdout.write(`\x1b[1mrun-services \x1b[0m| ${line}\n`);
 
 const portFrom = (variable: string, fallback: number) => Number(process.env[variable] ?? fallback);
-// Each port can be moved, e.g. LOMS_GRPC_PORT=60052 LOMS_ADMIN_PORT=9082.
-const services = (
+// Each port can be moved, e.g. LOMS_GRPC_PORT=60052 LOMS_ADMIN_PORT=9082; LOMS_REPLICAS=3 starts three LOMS on
+// 50052/8082, 50062/8092 and 50072/8102, against the same databases and broker.
+const bases: ServiceBase[] = (
   [
     { name: 'products', grpcPort: 50054, adminPort: 8084 },
     { name: 'loms', grpcPort: 50052, adminPort: 8082 },
@@ -22,8 +24,6 @@ const services = (
   grpcPort: portFrom(`${s.name.toUpperCase()}_GRPC_PORT`, s.grpcPort),
   adminPort: portFrom(`${s.name.toUpperCase()}_ADMIN_PORT`, s.adminPort),
 }));
-
-const portOf = (name: string) => services.find((s) => s.name === name) ?? { grpcPort: 0, adminPort: 0 };
 
 async function main(): Promise<void> {
   const root = repoRoot();
@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   }
 
   try {
+    const replicas = new Map(bases.map((base) => [base.name, replicasOf(base, replicaCount(base.name, process.env))]));
+    const replicasOfService = (name: ServiceName) => replicas.get(name) ?? [];
     await buildServices(root);
     say('services bundled into services/<name>/dist');
     const dataDir = path.resolve(root, process.env.RUN_SERVICES_DATA_DIR ?? '.data');
@@ -77,15 +79,19 @@ async function main(): Promise<void> {
       NOTIFICATIONS_DATABASE_URL: databases.urls.notifications,
       KAFKA_BROKERS: brokers,
       CATALOGUE_FILE: process.env.CATALOGUE_FILE ?? path.join(root, 'data/catalogue.json'),
-      LOMS_ADDR: `localhost:${portOf('loms').grpcPort}`,
-      PRODUCTS_ADDR: `localhost:${portOf('products').grpcPort}`,
+      LOMS_ADDR: replicaAddresses(replicasOfService('loms')),
+      // Several replicas are dialled by IP: the dev certificate is checked for localhost, as with one replica.
+      ...(replicasOfService('loms').length > 1 ? { LOMS_TLS_SERVER_NAME: process.env.LOMS_TLS_SERVER_NAME ?? 'localhost' } : {}),
+      PRODUCTS_ADDR: replicaAddresses(replicasOfService('products')),
     };
-    const processes: ServiceProcess[] = services.map((s, index) =>
+    const all = [...replicas.values()].flat();
+    const processes: ServiceProcess[] = all.map((r, index) =>
       startServiceProcess({
-        name: s.name,
+        name: r.service,
+        label: r.label,
         index,
         root,
-        env: { ...shared, GRPC_PORT: String(s.grpcPort), ADMIN_PORT: String(s.adminPort) },
+        env: { ...shared, GRPC_PORT: String(r.grpcPort), ADMIN_PORT: String(r.adminPort) },
         print: (line) => process.stdout.write(line + '\n'),
       }),
     );
@@ -93,12 +99,12 @@ async function main(): Promise<void> {
     // Stop services before the broker and database they use.
     stack.push({ stop: () => Promise.all(processes.map((p) => p.stop())).then(() => undefined) });
 
-    await Promise.all(services.map((s) => waitForReady(s.name, s.adminPort, 90_000)));
+    await Promise.all(all.map((r) => waitForReady(r.label, r.adminPort, 90_000)));
     say('all services ready:');
-    for (const s of services)
-      say(`  ${s.name.padEnd(13)} gRPC (TLS) localhost:${s.grpcPort}   admin http://localhost:${s.adminPort}/metrics`);
+    for (const r of all) say(`  ${r.label.padEnd(16)} gRPC (TLS) localhost:${r.grpcPort}   admin http://localhost:${r.adminPort}/metrics`);
+    if (replicasOfService('loms').length > 1) say(`  checkout balances its LOMS calls round robin over ${shared.LOMS_ADDR}`);
     say(
-      `try: grpcurl -cacert certs/ca.crt localhost:${portOf('checkout').grpcPort} list   (README has the whole walkthrough); Ctrl-C stops everything`,
+      `try: grpcurl -cacert certs/ca.crt localhost:${replicasOfService('checkout')[0]?.grpcPort} list   (README has the whole walkthrough); Ctrl-C stops everything`,
     );
   } catch (err) {
     say(`failed: ${(err as Error).message}`);

@@ -11,12 +11,14 @@ const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m'];
 
 export function startServiceProcess(options: {
   name: ServiceName;
+  /** What its log lines are prefixed with (a replica's label, `loms-2`); the service's name unless given. */
+  label?: string;
   index: number;
   root: string;
   env: NodeJS.ProcessEnv;
   print: (line: string) => void;
 }): ServiceProcess {
-  const prefix = `${colours[options.index % colours.length]}${options.name.padEnd(13)}\x1b[0m| `;
+  const prefix = `${colours[options.index % colours.length]}${(options.label ?? options.name).padEnd(16)}\x1b[0m| `;
   let child: ChildProcessHandle | undefined;
   let stopping = false;
   const recentCrashes: number[] = [];
@@ -39,7 +41,7 @@ export function startServiceProcess(options: {
   launch();
 
   return {
-    name: options.name,
+    name: options.label ?? options.name,
     forceKill: () => {
       stopping = true;
       child?.kill('SIGKILL');

@@ -3,6 +3,7 @@ export * from './config/envSchemas';
 export * from './logger';
 export * from './db/pool';
 export * from './grpc/tls';
+export * from './grpc/clientTarget';
 export * from './grpc/statusError';
 export * from './grpc/invalidArgument';
 export * from './grpc/unaryHandler';

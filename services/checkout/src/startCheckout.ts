@@ -33,6 +33,7 @@ export function startCheckout(config: CheckoutConfig, logger: Logger): Promise<C
       const interceptors = [grpcClientMetricsInterceptor(registry)];
       const loms = createLomsClient({
         address: config.LOMS_ADDR,
+        tlsServerName: config.LOMS_TLS_SERVER_NAME,
         caFile: config.TLS_CA_FILE,
         certFile: config.LOMS_CLIENT_CERT_FILE,
         keyFile: config.LOMS_CLIENT_KEY_FILE,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ShopperTokenSettings } from '../auth/shopperTokens';
 import { defaultMaxWaiting } from '../db/pool';
+import { clientTarget } from '../grpc/clientTarget';
 import { defaultMaxConcurrentStreams, defaultMaxInFlight } from '../grpc/grpcServer';
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
@@ -42,6 +43,20 @@ export const grpcServerEnv = (grpcPort: number, adminPort: number) => ({
   GRPC_MAX_IN_FLIGHT: positiveInt(defaultMaxInFlight),
   GRPC_MAX_CONCURRENT_STREAMS: positiveInt(defaultMaxConcurrentStreams),
 });
+
+/** Where a client connects: one address, several replicas' `ip:port`, or a grpc-js target (see clientTarget). */
+export const clientTargetSetting = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      try {
+        return clientTarget(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
 
 export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string');
 

@@ -1,5 +1,6 @@
 // How a failed call to a dependency looks to our caller: its deadline → DEADLINE_EXCEEDED, anything else → UNAVAILABLE.
 import * as grpc from '@grpc/grpc-js';
+import { roundRobinLoadBalancing } from '@shop/platform';
 import { DependencyTimeoutError, DependencyUnavailableError } from '../domain/errors';
 
 export function isServiceError(err: unknown): err is grpc.ServiceError {
@@ -12,13 +13,15 @@ export function dependencyError(dependency: string, err: unknown): Error {
   return new DependencyUnavailableError(dependency, reason);
 }
 
-/** grpc-js retry policy (it adds jitter to the backoff itself) as a channel's service config. */
+/** grpc-js retry policy (it adds jitter to the backoff itself) as a channel's service config, which also spreads
+ * calls round robin over every address of the channel's target (the replicas of the service). */
 export function retryServiceConfig(
   service: string,
   methods: string[],
   policy: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number; retryableStatusCodes: string[] },
 ): string {
   return JSON.stringify({
+    loadBalancingConfig: roundRobinLoadBalancing,
     methodConfig: [
       {
         name: methods.map((method) => ({ service, method })),

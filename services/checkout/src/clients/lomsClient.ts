@@ -10,7 +10,10 @@ import { dependencyError, reconnectOptions, retryServiceConfig } from './depende
 import { createOrderError } from './lomsErrors';
 
 export interface LomsClientOptions {
+  /** A grpc-js target: calls go round robin over every address it resolves to. */
   address: string;
+  /** The name LOMS' certificate is checked against, when not the target's host (replicas named by IP). */
+  tlsServerName?: string | undefined;
   caFile: string;
   /** Checkout's client certificate: LOMS knows its callers by the certificate's CN. */
   certFile: string;
@@ -29,6 +32,9 @@ export function createLomsClient(options: LomsClientOptions): LomsClient {
     clientCredentials({ caFile: options.caFile, certFile: options.certFile, keyFile: options.keyFile }),
     {
       ...reconnectOptions,
+      ...(options.tlsServerName === undefined
+        ? {}
+        : { 'grpc.ssl_target_name_override': options.tlsServerName, 'grpc.default_authority': options.tlsServerName }),
       interceptors: options.interceptors ?? [],
       'grpc.service_config': retryServiceConfig('loms.v1.LomsService', ['Stocks', 'GetOrder', 'CreateOrder'], {
         maxAttempts: 4,
