@@ -14,6 +14,7 @@ import { runInCallScope } from './callScope';
 import { InvalidArgumentError, invalidArgumentStatus } from './invalidArgument';
 import { reflectionFor } from './reflection';
 import { isUndecodable, tolerantDecoding } from './requestDecoding';
+import { readPeerCertificatesOncePerConnection } from './peerCertificateCache';
 
 export interface ServiceRegistration {
   /** Fully qualified name, e.g. `loms.v1.LomsService`. */
@@ -58,6 +59,7 @@ export async function startGrpcServer(options: {
     const [service = 'unknown', name = 'unknown'] = method.split('/');
     observe(service, name, code, seconds, caller);
   };
+  readPeerCertificatesOncePerConnection();
   const admission = createAdmission({ maxInFlight: options.maxInFlight ?? defaultMaxInFlight, onRefused: refused });
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
