@@ -15,8 +15,12 @@ export interface CallScope {
 
 const scopes = new AsyncLocalStorage<CallScope>();
 
-/** Runs a handler inside its call's scope (the platform's gRPC server does this for every method). */
-export function runInCallScope<T>(call: grpc.ServerUnaryCall<unknown, unknown>, run: () => T): T {
+/**
+ * Runs a handler inside its call's scope (the platform's gRPC server does this for every method). The handler
+ * calls `answered` once it has answered: grpc-js reports the end of every call as a cancellation, and an
+ * answered call has nothing left to stop.
+ */
+export function runInCallScope<T>(call: grpc.ServerUnaryCall<unknown, unknown>, run: (answered: () => void) => T): T {
   const controller = new AbortController();
   // Every wait of the call listens on its one signal (a cart of 30 SKUs: 30 product lookups); no leak to warn of.
   setMaxListeners(0, controller.signal);
@@ -25,7 +29,7 @@ export function runInCallScope<T>(call: grpc.ServerUnaryCall<unknown, unknown>, 
   else call.once('cancelled', giveUp);
   const deadline = call.getDeadline();
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-  return scopes.run({ signal: controller.signal, deadlineMs, call }, run);
+  return scopes.run({ signal: controller.signal, deadlineMs, call }, () => run(() => call.off('cancelled', giveUp)));
 }
 
 export function currentCallScope(): CallScope | undefined {

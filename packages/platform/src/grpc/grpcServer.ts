@@ -98,9 +98,10 @@ export async function startGrpcServer(options: {
       // there is nothing left worth waiting for.
       const closed = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       const until = Date.now() + graceMs;
-      while (inFlight.calls > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-      // The last answers are handed to their streams but may not be flushed yet, and forcing destroys the
-      // sessions with what they still hold: give them a moment (a clean close ends it sooner).
+      // A call holds its admission place until its stream has closed, i.e. its answer is written out: wait
+      // for those, not only for the handlers, since forcing destroys the sessions with what they still hold.
+      while ((inFlight.calls > 0 || admission.inFlight() > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      // What the last streams wrote may still sit in the sockets: give them a moment (a clean close ends it sooner).
       await Promise.race([closed, new Promise((r) => setTimeout(r, Math.max(0, Math.min(flushMs, until - Date.now()))))]);
       server.forceShutdown();
       await closed;
@@ -149,7 +150,12 @@ function instrumented(
         return;
       }
       try {
-        runInCallScope(call, () => (handler as grpc.handleUnaryCall<unknown, unknown>)(call, respond));
+        runInCallScope(call, (answered) =>
+          (handler as grpc.handleUnaryCall<unknown, unknown>)(call, (...args) => {
+            answered();
+            respond(...args);
+          }),
+        );
       } catch (err) {
         // grpc-js answers UNKNOWN for a handler that throws; its place must not stay taken.
         inFlight.calls -= 1;
