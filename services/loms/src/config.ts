@@ -12,9 +12,9 @@ export const lomsConfigSchema = z.object({
   ORDER_PAYMENT_TIMEOUT: durationMs('10m'),
   /** How CreateOrder takes a SKU's units from its active warehouses (domain/allocation.ts). */
   ALLOCATION_STRATEGY: z.enum(allocationStrategies).default('priority'),
-  /** CreateOrder calls that queue while every batch slot is busy go to the database together, this many at most. */
+  /** CreateOrder calls (and, apart, status changes) that queue while every batch slot is busy go to the database together, this many at most. */
   ORDER_BATCH_MAX_SIZE: positiveInt(64),
-  /** Batches of CreateOrder calls in the database at once. */
+  /** Batches of CreateOrder calls in the database at once (and as many of status changes). */
   ORDER_BATCHES_IN_FLIGHT: positiveInt(2),
   CANCELLER_ENABLED: boolFlag(true),
   CANCELLER_INTERVAL: durationMs('1s'),

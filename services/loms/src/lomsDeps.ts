@@ -9,7 +9,7 @@ import type { OrderStatusChanged } from './domain/statusChange';
 import type { LomsMetrics } from './observability/metrics';
 import { databaseClock } from './storage/databaseClock';
 import { orderBatchWriter } from './storage/orderBatches';
-import { orderRepository } from './storage/orders';
+import { orderRepository, statusChangeBatchWriter } from './storage/orders';
 import { inventoryRepository } from './storage/inventory';
 import { stockRepository } from './storage/stocks';
 
@@ -33,6 +33,14 @@ export function lomsDeps(
     maxWaiting: batches.maxWaiting,
     resource: 'order batches',
     onBatch: (size) => metrics?.batchStarted('create_order', size),
+  });
+  const changeInBatch = coalescer({
+    run: statusChangeBatchWriter(db.pool),
+    maxBatch: batches.maxSize,
+    maxInFlight: batches.inFlight,
+    maxWaiting: batches.maxWaiting,
+    resource: 'status change batches',
+    onBatch: (size) => metrics?.batchStarted('status_change', size),
   });
   const inventory = inventoryRepository(db.pool);
   return {
@@ -60,7 +68,7 @@ export function lomsDeps(
         return outcome;
       },
       async changeStatusIfUnchanged(event, settlement) {
-        const applied = await orders.changeStatusIfUnchanged(event, settlement);
+        const applied = await changeInBatch({ event, settlement });
         if (applied) metrics?.statusChanged(event.previousStatus, event.status);
         return applied;
       },

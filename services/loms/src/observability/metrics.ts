@@ -14,7 +14,7 @@ export interface LomsMetrics {
   outboxDeleted(rows: number): void;
   relayActive(active: boolean): void;
   stockDrift(rows: number): void;
-  batchStarted(operation: 'create_order', size: number): void;
+  batchStarted(operation: 'create_order' | 'status_change', size: number): void;
 }
 
 export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetrics {
@@ -76,7 +76,7 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   for (const result of ['awaiting_payment', 'failed']) ordersCreated.inc({ result }, 0);
   for (const result of ['ok', 'error']) cancellerRuns.inc({ result }, 0);
   for (const reason of ['expired', 'stuck_new']) cancelledOrders.inc({ reason }, 0);
-  batchSizes.zero({ operation: 'create_order' });
+  for (const operation of ['create_order', 'status_change']) batchSizes.zero({ operation });
   return {
     orderCreated(result, shortSkus) {
       ordersCreated.inc({ result });

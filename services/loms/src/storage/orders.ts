@@ -1,4 +1,5 @@
-// The orders table: status changes in one statement, reads and locks (creation: orderBatches.ts).
+// The orders table: status changes in one statement, for one call's batch or the canceller's, reads and locks
+// (creation: orderBatches.ts).
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
 import type { OrderRepository, ReservationSettlement, Tx } from '../app/ports';
@@ -7,7 +8,7 @@ import type { OrderStatusChanged } from '../domain/statusChange';
 import { orderColumns, toOrder, type OrderRow } from './orderRows';
 import { statusChangeStatement } from './statusChangeStatement';
 
-export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReservingStock'> {
+export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReservingStock' | 'changeStatusIfUnchanged'> {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
   const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<Order | undefined> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
@@ -31,9 +32,13 @@ export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReserv
       return row && { order: toOrder(row), now: row.read_at };
     },
 
-    changeStatusIfUnchanged: async (event, settlement) =>
-      (await changeStatuses(pool as unknown as Queryable, [event], settlement)).length === 1,
-    changeStatusesIfUnchanged: (tx, events, settlement) => changeStatuses(q(tx), events, settlement),
+    changeStatusesIfUnchanged: async (tx, events, settlement) =>
+      (
+        await changeStatuses(
+          q(tx),
+          events.map((event) => ({ event, settlement })),
+        )
+      ).map((c) => c.orderId),
 
     getByIdempotencyKey: (userId, key) =>
       one(undefined, 'loms_order_by_key', `SELECT ${orderColumns} FROM orders WHERE user_id = $1 AND idempotency_key = $2`, [userId, key]),
@@ -68,25 +73,35 @@ export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReserv
   };
 }
 
-async function changeStatuses(q: Queryable, events: OrderStatusChanged[], settlement: ReservationSettlement): Promise<number[]> {
-  if (events.length === 0) return [];
-  const at = events[0]?.occurredAt;
-  if (events.some((e) => e.status !== events[0]?.status || e.occurredAt.getTime() !== at?.getTime()))
-    throw new Error('one batch of status changes has one target status and one time');
-  const { rows } = await q.query<{ id: string }>({
+interface StatusChange {
+  event: OrderStatusChanged;
+  settlement: ReservationSettlement;
+}
+
+/** The batch form of changeStatusIfUnchanged, on its own: whether each change was made. */
+export function statusChangeBatchWriter(pool: Pool): (changes: StatusChange[]) => Promise<boolean[]> {
+  return async (changes) => {
+    const made = new Set((await changeStatuses(pool as unknown as Queryable, changes)).map((c) => c.eventId));
+    return changes.map((c) => made.has(c.event.eventId));
+  };
+}
+
+async function changeStatuses(q: Queryable, changes: StatusChange[]): Promise<{ orderId: number; eventId: string }[]> {
+  if (changes.length === 0) return [];
+  const { rows } = await q.query<{ id: string; event_id: string }>({
     name: 'loms_change_order_statuses',
     text: statusChangeStatement,
     values: [
-      events.map((e) => e.orderId),
-      events.map((e) => e.previousStatus),
-      events[0]?.status,
-      at,
-      settlement === 'writeOff',
-      events.map((e) => e.eventId),
-      events.map((e) => JSON.stringify(e.items)),
-      events.map((e) => e.traceparent ?? null),
-      events.map((e) => e.version),
+      changes.map((c) => c.event.orderId),
+      changes.map((c) => c.event.previousStatus),
+      changes.map((c) => c.event.status),
+      changes.map((c) => c.event.occurredAt),
+      changes.map((c) => c.settlement === 'writeOff'),
+      changes.map((c) => c.event.eventId),
+      changes.map((c) => JSON.stringify(c.event.items)),
+      changes.map((c) => c.event.traceparent ?? null),
+      changes.map((c) => c.event.version),
     ],
   });
-  return rows.map((r) => Number(r.id));
+  return rows.map((r) => ({ orderId: Number(r.id), eventId: r.event_id }));
 }

@@ -50,11 +50,13 @@ describe('concurrent orders on one SKU', () => {
     expect((await stockRows(server.pool, 500)).reduce((s, r) => s + r.reserved, 0)).toBe(50);
 
     const ids = created.map((o) => o.orderId);
+    const changeBatchesBefore = await multiOrderBatches(server.handle.registry, 'status_change');
     await Promise.all(
       ids.map((orderId, i) =>
         i % 2 === 0 ? server.call((c) => c.orderPayed, { orderId }) : server.call((c) => c.cancelOrder, { orderId }),
       ),
     );
+    expect(await multiOrderBatches(server.handle.registry, 'status_change')).toBeGreaterThan(changeBatchesBefore);
     const after = await stockRows(server.pool, 500);
     expect(after.reduce((s, r) => s + r.total, 0)).toBe(50 - 25);
     expect(after.reduce((s, r) => s + r.reserved, 0)).toBe(0);

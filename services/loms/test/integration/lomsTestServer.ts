@@ -76,15 +76,14 @@ export function grpcCode(err: unknown): grpc.status | undefined {
   return (err as grpc.ServiceError | undefined)?.code;
 }
 
-/** How many CreateOrder batches of more than one order LOMS has sent, from its loms_batch_size histogram. */
-export async function multiOrderBatches(registry: Registry): Promise<number> {
+/** How many batches of more than one call LOMS has sent, from its loms_batch_size histogram. */
+export async function multiOrderBatches(registry: Registry, operation: 'create_order' | 'status_change' = 'create_order'): Promise<number> {
   const values = ((await registry.getSingleMetric('loms_batch_size')?.get())?.values ?? []) as {
     metricName?: string;
     labels: Record<string, unknown>;
     value: number;
   }[];
   const of = (name: string, le?: number) =>
-    values.find((v) => v.metricName === name && v.labels.operation === 'create_order' && (le === undefined || v.labels.le === le))?.value ??
-    0;
+    values.find((v) => v.metricName === name && v.labels.operation === operation && (le === undefined || v.labels.le === le))?.value ?? 0;
   return of('loms_batch_size_count') - of('loms_batch_size_bucket', 1);
 }
