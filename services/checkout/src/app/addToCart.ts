@@ -13,15 +13,20 @@ export interface AddToCartDeps {
 
 export async function addToCart(deps: AddToCartDeps, input: { userId: number; sku: number; count: number }): Promise<void> {
   const { userId, sku, count } = input;
-  await deps.products.getProduct(sku);
-  // Read without a lock, to refuse before asking LOMS; the add below enforces the same rule.
-  const unitsOfSku = await deps.carts.countOf(deps.db.pool, userId, sku);
-  const distinctSkus = unitsOfSku === 0 ? await deps.carts.distinctSkus(deps.db.pool, userId) : 0;
-  const early = refusalToAdd({ unitsOfSku, distinctSkus }, count);
+  // The product, the cart and LOMS' stock are asked at once; their answers are judged in that order.
+  const [product, shape, stock] = await Promise.allSettled([
+    deps.products.getProduct(sku),
+    deps.carts.shape(deps.db.pool, userId, sku),
+    deps.loms.availableStock(sku),
+  ]);
+  if (product.status === 'rejected') throw product.reason;
+  if (shape.status === 'rejected') throw shape.reason;
+  const { unitsOfSku } = shape.value;
+  const early = refusalToAdd(shape.value, count);
   if (early) throw refusalError({ refusal: early, unitsOfSku }, sku, count);
+  if (stock.status === 'rejected') throw stock.reason;
   const wanted = unitsOfSku + count;
-  const available = await deps.loms.availableStock(sku);
-  if (available < wanted) throw new InsufficientStockError(sku, wanted, available);
+  if (stock.value < wanted) throw new InsufficientStockError(sku, wanted, stock.value);
   // The stock check is advisory (stock moves on); the cart's bounds are not: concurrent adds to one
   // cart take its lock, so each one's conditional add sees what the others added.
   const added = await deps.db.inTransaction(async (tx) => {

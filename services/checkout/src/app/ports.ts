@@ -19,6 +19,11 @@ export interface CartSnapshot {
   items: CartItem[];
 }
 
+export interface CartShape {
+  unitsOfSku: number;
+  distinctSkus: number;
+}
+
 export interface CartStore {
   /** Holds the user's cart until the transaction ends, so that adds to one cart see each other. */
   lock(q: Queryable, userId: number): Promise<void>;
@@ -26,21 +31,22 @@ export interface CartStore {
   addUnits(q: Queryable, userId: number, sku: number, count: number): Promise<AddedUnits>;
   /** Removes up to `count` units; the line goes when it reaches 0. */
   removeUnits(q: Queryable, userId: number, sku: number, count: number): Promise<void>;
-  /** Removes what was bought, leaving units added since then. */
-  removeBought(q: Queryable, userId: number, items: readonly CartItem[]): Promise<void>;
   listItems(q: Queryable, userId: number): Promise<CartItem[]>;
   /** Items and generation read in one statement, so both belong to the same state of the cart. */
   snapshot(q: Queryable, userId: number): Promise<CartSnapshot>;
-  countOf(q: Queryable, userId: number, sku: number): Promise<number>;
-  distinctSkus(q: Queryable, userId: number): Promise<number>;
+  /** The units of `sku` in the cart and its number of lines, read together. */
+  shape(q: Queryable, userId: number, sku: number): Promise<CartShape>;
   clear(q: Queryable, userId: number): Promise<void>;
   bumpGeneration(q: Queryable, userId: number): Promise<void>;
 }
 
 export interface PurchaseStore {
   findOrderId(q: Queryable, userId: number, idempotencyKey: string): Promise<number | undefined>;
-  /** Records key → order; returns false when the key was already recorded. */
-  record(q: Queryable, userId: number, idempotencyKey: string, orderId: number): Promise<boolean>;
+  /**
+   * Atomically: records key → order, removes what was bought from the cart (leaving units added since then)
+   * and bumps the cart's generation. False, with nothing changed, when the key was already recorded.
+   */
+  recordEmptyingCart(q: Queryable, userId: number, idempotencyKey: string, orderId: number, bought: readonly CartItem[]): Promise<boolean>;
 }
 
 export interface Product {

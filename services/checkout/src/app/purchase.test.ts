@@ -8,7 +8,8 @@ const add = (userId: number, sku: number, count: number) => deps.carts.addUnits(
 const cartOf = (userId: number) => deps.carts.listItems(fakeDb.pool, userId);
 
 beforeEach(() => {
-  deps = { db: fakeDb, carts: new InMemoryCarts(), purchases: new InMemoryPurchases(), loms: new FakeLoms() };
+  const carts = new InMemoryCarts();
+  deps = { db: fakeDb, carts, purchases: new InMemoryPurchases(carts), loms: new FakeLoms() };
 });
 
 describe('purchase', () => {

@@ -37,11 +37,6 @@ export async function purchase(deps: PurchaseDeps, input: { userId: number; idem
     throw err;
   }
 
-  return deps.db.inTransaction(async (tx) => {
-    const recorded = await deps.purchases.record(tx, userId, idempotencyKey, orderId);
-    if (!recorded) return { orderId: (await deps.purchases.findOrderId(tx, userId, idempotencyKey)) ?? orderId };
-    await deps.carts.removeBought(tx, userId, items);
-    await deps.carts.bumpGeneration(tx, userId);
-    return { orderId };
-  });
+  if (await deps.purchases.recordEmptyingCart(deps.db.pool, userId, idempotencyKey, orderId, items)) return { orderId };
+  return { orderId: (await deps.purchases.findOrderId(deps.db.pool, userId, idempotencyKey)) ?? orderId };
 }

@@ -43,17 +43,6 @@ export const cartItems: CartStore = {
     });
   },
 
-  async removeBought(q, userId, items) {
-    await q.query({
-      name: 'cart-remove-bought',
-      text: `WITH bought AS (SELECT * FROM unnest($2::bigint[], $3::int[]) AS b (sku, count)),
-                  gone AS (DELETE FROM cart_items c USING bought b WHERE c.user_id = $1 AND c.sku = b.sku AND c.count <= b.count)
-             UPDATE cart_items c SET count = c.count - b.count FROM bought b
-             WHERE c.user_id = $1 AND c.sku = b.sku AND c.count > b.count`,
-      values: [userId, items.map((i) => i.sku), items.map((i) => i.count)],
-    });
-  },
-
   async listItems(q, userId) {
     const { rows } = await q.query<{ sku: string; count: number }>({
       name: 'cart-list-items',
@@ -80,22 +69,14 @@ export const cartItems: CartStore = {
     };
   },
 
-  async countOf(q, userId, sku) {
-    const { rows } = await q.query<{ count: number }>({
-      name: 'cart-count-of',
-      text: 'SELECT count FROM cart_items WHERE user_id = $1 AND sku = $2',
+  async shape(q, userId, sku) {
+    const { rows } = await q.query<{ units: number; lines: number }>({
+      name: 'cart-shape',
+      text: `SELECT coalesce(max(count) FILTER (WHERE sku = $2), 0)::int AS units, count(*)::int AS lines
+             FROM cart_items WHERE user_id = $1`,
       values: [userId, sku],
     });
-    return rows[0]?.count ?? 0;
-  },
-
-  async distinctSkus(q, userId) {
-    const { rows } = await q.query<{ n: number }>({
-      name: 'cart-distinct-skus',
-      text: 'SELECT count(*)::int AS n FROM cart_items WHERE user_id = $1',
-      values: [userId],
-    });
-    return rows[0]?.n ?? 0;
+    return { unitsOfSku: rows[0]?.units ?? 0, distinctSkus: rows[0]?.lines ?? 0 };
   },
 
   async clear(q: Queryable, userId: number) {

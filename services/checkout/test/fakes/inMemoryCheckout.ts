@@ -33,20 +33,14 @@ export class InMemoryCarts implements CartStore {
     else cart.delete(sku);
     return Promise.resolve();
   }
-  async removeBought(q: Queryable, userId: number, items: readonly CartItem[]) {
-    for (const i of items) await this.removeUnits(q, userId, i.sku, i.count);
-  }
   listItems(_q: Queryable, userId: number) {
     return Promise.resolve([...this.cart(userId)].map(([sku, count]) => ({ sku, count })).sort((a, b) => a.sku - b.sku));
   }
   async snapshot(q: Queryable, userId: number) {
     return { generation: this.generations.get(userId) ?? 0, items: await this.listItems(q, userId) };
   }
-  countOf(_q: Queryable, userId: number, sku: number) {
-    return Promise.resolve(this.cart(userId).get(sku) ?? 0);
-  }
-  distinctSkus(_q: Queryable, userId: number) {
-    return Promise.resolve(this.cart(userId).size);
+  shape(_q: Queryable, userId: number, sku: number) {
+    return Promise.resolve({ unitsOfSku: this.cart(userId).get(sku) ?? 0, distinctSkus: this.cart(userId).size });
   }
   clear(_q: Queryable, userId: number) {
     this.cart(userId).clear();
@@ -60,13 +54,16 @@ export class InMemoryCarts implements CartStore {
 
 export class InMemoryPurchases implements PurchaseStore {
   readonly byKey = new Map<string, number>();
+  constructor(private readonly carts: InMemoryCarts) {}
   findOrderId(_q: Queryable, userId: number, key: string) {
     return Promise.resolve(this.byKey.get(`${userId}/${key}`));
   }
-  record(_q: Queryable, userId: number, key: string, orderId: number) {
-    if (this.byKey.has(`${userId}/${key}`)) return Promise.resolve(false);
+  async recordEmptyingCart(q: Queryable, userId: number, key: string, orderId: number, bought: readonly CartItem[]) {
+    if (this.byKey.has(`${userId}/${key}`)) return false;
     this.byKey.set(`${userId}/${key}`, orderId);
-    return Promise.resolve(true);
+    for (const i of bought) await this.carts.removeUnits(q, userId, i.sku, i.count);
+    await this.carts.bumpGeneration(q, userId);
+    return true;
   }
 }
 
