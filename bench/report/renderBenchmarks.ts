@@ -23,18 +23,18 @@ function resourceTable(results: ScenarioResult[]): Table {
   for (const r of results) {
     for (const [name, f] of Object.entries(r.resources)) {
       const service = ['loms', 'checkout', 'notifications', 'products'].includes(name);
-      rows.push([r.name, name, f.peakRssMb.toFixed(0), f.cpuPercent.toFixed(0), service ? (f.peakRssMb < 200 ? 'met' : '**missed**') : '']);
+      rows.push([r.name, name, f.peakRssMb.toFixed(0), f.cpuPercent.toFixed(0), service ? (f.peakRssMb < 150 ? 'met' : '**missed**') : '']);
     }
   }
   return {
     caption:
-      "Peak resident memory (VmRSS) and CPU (% of one core, the highest of the scenario's points) per process; PostgreSQL is all its processes together. Target: each service < 200 MB.",
-    headers: ['scenario', 'process', 'peak RSS MB', 'CPU %', 'RSS < 200 MB'],
+      "Peak resident memory (VmRSS) and CPU (% of one core, the highest of the scenario's points) per process; PostgreSQL is all its processes together. Target: each service < 150 MB.",
+    headers: ['scenario', 'process', 'peak RSS MB', 'CPU %', 'RSS < 150 MB'],
     rows,
   };
 }
 
-/** One row per service: its highest RSS in any scenario against the 200 MB target. */
+/** One row per service: its highest RSS in any scenario against the 150 MB target. */
 function rssVerdictRows(results: ScenarioResult[]): string[][] {
   const peak = new Map<string, { mb: number; scenario: string }>();
   for (const row of resourceTable(results).rows) {
@@ -46,8 +46,8 @@ function rssVerdictRows(results: ScenarioResult[]): string[][] {
     'all',
     `${name} peak RSS (in ${p.scenario})`,
     `${p.mb} MB`,
-    '< 200 MB',
-    p.mb < 200 ? 'met' : '**missed**',
+    '< 150 MB',
+    p.mb < 150 ? 'met' : '**missed**',
   ]);
 }
 

@@ -7,7 +7,9 @@ import { seedBenchStock, writeCatalogue } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { skuRanges } from '../sql/ceilingScripts';
+import type { ResourceFigures } from '../infra/resourceSampler';
 import {
+  cpuPerOperationTable,
   fmt,
   latencyCells,
   measuredLoad,
@@ -27,7 +29,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
   const brokers = ctx.infra.brokers.join(',');
   const started: RunningService[] = [];
   const resources = {};
-  const points: { concurrency: number; load: LoadResult }[] = [];
+  const points: { concurrency: number; load: LoadResult; resources: Record<string, ResourceFigures> }[] = [];
   try {
     const products = await startService({
       name: 'products',
@@ -73,7 +75,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
           },
         });
         mergeResources(resources, measured.resources);
-        points.push({ concurrency, load: measured.load });
+        points.push({ concurrency, load: measured.load, resources: measured.resources });
       }
     } finally {
       client.close();
@@ -82,6 +84,8 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
     for (const s of started.reverse()) await s.stop();
   }
   const stock = await checkStock(lomsUrl);
+  const at1 = points.find((p) => p.concurrency === 1);
+  const at16 = points.find((p) => p.concurrency === 16);
   return {
     name: 'purchase',
     title: 'purchase: AddToCart x3 + Purchase through Checkout',
@@ -98,9 +102,28 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
           String(p.load.errors),
         ]),
       },
+      cpuPerOperationTable(
+        'CPU per purchase (3 AddToCart + Purchase) of each process at each point.',
+        points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.load.throughput, resources: p.resources })),
+      ),
     ],
     resources,
-    verdicts: [],
+    verdicts: [
+      {
+        scenario: 'purchase',
+        what: 'p50 of a purchase at 1 in flight',
+        measured: `${fmt.ms(at1?.load.p50Ms ?? 0)} ms`,
+        target: '<= 12 ms',
+        met: (at1?.load.p50Ms ?? Infinity) <= 12,
+      },
+      {
+        scenario: 'purchase',
+        what: 'purchases/s at 16 in flight',
+        measured: fmt.rate(at16?.load.throughput ?? 0),
+        target: '>= 300',
+        met: (at16?.load.throughput ?? 0) >= 300,
+      },
+    ],
     notes: [
       `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} rows off their ledger.`,
     ],

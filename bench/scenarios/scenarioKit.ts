@@ -75,6 +75,25 @@ export async function measuredLoad(
   return { load, resources };
 }
 
+/**
+ * Milliseconds of CPU each process spent per operation at each point: its mean CPU over the point (% of one
+ * core) over the operations per second, so every ratio can be read through to where the CPU went.
+ */
+export function cpuPerOperationTable(
+  caption: string,
+  points: { label: string; throughput: number; resources: Record<string, ResourceFigures> }[],
+): Table {
+  const processes = [...new Set(points.flatMap((p) => Object.keys(p.resources)))];
+  return {
+    caption,
+    headers: ['point', 'ops/s', ...processes.map((name) => `${name} ms CPU/op`), 'all ms CPU/op'],
+    rows: points.map((p) => {
+      const perOp = processes.map((name) => ((p.resources[name]?.cpuPercent ?? 0) * 10) / Math.max(p.throughput, 1e-9));
+      return [p.label, fmt.rate(p.throughput), ...perOp.map((ms) => ms.toFixed(2)), perOp.reduce((a, b) => a + b, 0).toFixed(2)];
+    }),
+  };
+}
+
 export const fmt = {
   rate: (n: number) => Math.round(n).toLocaleString('en-US'),
   ms: (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)),

@@ -1,5 +1,6 @@
 // How an order's units of one SKU are taken from its warehouses: the plain model of what
-// storage/createOrderStatement.ts does in SQL (the inventory property test holds the two equal).
+// create_orders (migrations/loms/1796400000000_create-orders-function.sql) does in PL/pgSQL (the inventory and
+// order batch property tests hold the two equal).
 import type { WarehouseId } from './inventory';
 
 export const allocationStrategies = ['priority', 'most_available'] as const;
