@@ -27,7 +27,8 @@ export function startTracing(serviceName: string, options: { kafkaConsumer?: boo
     serviceName: env.OTEL_SERVICE_NAME ?? serviceName,
     instrumentations: [
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Database spans serve only traces that are sent: unsent, every query would still make one.
+      ...(exporting ? [new PgInstrumentation({ requireParentSpan: true })] : []),
       new PinoInstrumentation(),
       // Only the consuming side: LOMS' relay makes its own producer spans under each change's trace.
       ...(options.kafkaConsumer ? [new KafkaJsInstrumentation()] : []),

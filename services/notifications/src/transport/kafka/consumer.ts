@@ -1,5 +1,6 @@
 // Consumes order status events in a consumer group a batch at a time: a batch's events are recorded in one transaction,
 // its poison messages dead-lettered, and only then are its offsets resolved and committed.
+import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link } from '@opentelemetry/api';
 import { withTimeout, type Logger } from '@shop/platform';
 import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
 import type { RecordResult } from '../../app/recordStatusChanges';
@@ -7,6 +8,8 @@ import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../doma
 import type { DeadLetterKind } from '../../observability/metrics';
 import type { DeadLetters } from './deadLetters';
 import { readStatusChange, UnreadableMessageError } from './readStatusChange';
+
+const tracer = trace.getTracer('notifications-consumer');
 
 export interface StatusConsumerOptions {
   kafka: Kafka;
@@ -84,6 +87,22 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
   };
 
+  /**
+   * Records a slice in a span of the first traced event's trace (the one event's, for a lone event), linked to
+   * the others' traces: kafkajs' own batch spans start a trace of their own, so without it a status change's
+   * trace would end at the broker.
+   */
+  const recordTraced = (topic: string, candidates: StatusChangeCandidate[]) => {
+    const origins = candidates.flatMap((c) => (c.traceparent ? [propagation.extract(ROOT_CONTEXT, { traceparent: c.traceparent })] : []));
+    const links = origins.slice(1).flatMap((o): Link[] => {
+      const origin = trace.getSpanContext(o);
+      return origin ? [{ context: origin }] : [];
+    });
+    return tracer.startActiveSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, links }, origins[0] ?? ROOT_CONTEXT, (span) =>
+      options.recordBatch(candidates).finally(() => span.end()),
+    );
+  };
+
   /** Records a slice of a partition's messages, then dead-letters its poison ones and resolves its offsets, in order. */
   const handleSlice = async (topic: string, partition: number, messages: KafkaMessage[], resolveOffset: (offset: string) => void) => {
     options.onBatch?.(messages.length);
@@ -97,7 +116,7 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     });
     const candidates = read.flatMap((r) => (r.candidate ? [r.candidate] : []));
     // A database that is down throws here: nothing of the slice is resolved, and kafkajs fetches it again.
-    const results = candidates.length > 0 ? await options.recordBatch(candidates) : [];
+    const results = candidates.length > 0 ? await recordTraced(topic, candidates) : [];
     let next = 0;
     for (const { message, candidate, unreadable } of read) {
       if (unreadable !== undefined) await deadLetter(topic, partition, message, 'unreadable', unreadable);
