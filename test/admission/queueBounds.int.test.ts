@@ -41,7 +41,13 @@ describe('bounded queues', () => {
   });
 
   it('refuses a call at once when DB_POOL_QUEUE_MAX calls already wait for a database connection', async () => {
-    const loms = await startLomsTestServer({ DB_POOL_MAX: '1', DB_POOL_QUEUE_MAX: '2', DB_STATEMENT_TIMEOUT: '60s' });
+    // Enough batch slots that each call is a batch of its own and queues for the pool, not in front of it.
+    const loms = await startLomsTestServer({
+      DB_POOL_MAX: '1',
+      DB_POOL_QUEUE_MAX: '2',
+      DB_STATEMENT_TIMEOUT: '60s',
+      ORDER_BATCHES_IN_FLIGHT: '8',
+    });
     stops.push(() => loms.stop());
     await setStock(loms.pool, [{ sku: 1001, warehouseId: 1, total: 100 }]);
     // The one connection's statement waits on this lock, the next two calls wait for the connection.

@@ -43,9 +43,18 @@ export interface ListeningBundleStart extends BundleStart {
 
 /** Spawns the bundle on its gRPC and admin ports (GRPC_PORT and ADMIN_PORT over `env`) and resolves once its /readyz answers. */
 export async function startBundle(options: ListeningBundleStart): Promise<RunningBundle> {
-  const grpcPort = options.grpcPort ?? (await freePort());
-  const adminPort = options.adminPort ?? (await freePort());
-  const child = spawnBundle({ ...options, env: { ...options.env, GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort) } });
-  await waitForChildReady(child, `http://127.0.0.1:${adminPort}/readyz`, options.readyTimeoutMs ?? 30_000);
-  return { ...child, grpcPort, adminPort };
+  // A port found free can be taken by another process before the child binds it: ports we chose are chosen
+  // again (a few times); ports the caller gave are the caller's to keep free.
+  const choosing = options.grpcPort === undefined || options.adminPort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    const grpcPort = options.grpcPort ?? (await freePort());
+    const adminPort = options.adminPort ?? (await freePort());
+    const child = spawnBundle({ ...options, env: { ...options.env, GRPC_PORT: String(grpcPort), ADMIN_PORT: String(adminPort) } });
+    try {
+      await waitForChildReady(child, `http://127.0.0.1:${adminPort}/readyz`, options.readyTimeoutMs ?? 30_000);
+      return { ...child, grpcPort, adminPort };
+    } catch (err) {
+      if (!choosing || attempt >= 3 || !(err as Error).message.includes('EADDRINUSE')) throw err;
+    }
+  }
 }

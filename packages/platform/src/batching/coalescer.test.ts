@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { currentCallScope, runForCalls } from '../grpc/callScope';
 import { OverloadedError } from '../grpc/overloaded';
 import { coalescer } from './coalescer';
 
@@ -47,6 +48,24 @@ describe('coalescer', () => {
     });
     const results = await Promise.allSettled([1, 12, 13, 14].map(submit));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual([2, 13, 'unlucky 13', 15]);
+  });
+
+  it("gives a batch's work up only once every one of its callers has given up", () => {
+    const [a, b] = [new AbortController(), new AbortController()];
+    const scope = runForCalls(
+      [
+        { signal: a.signal, deadlineMs: 1_000 },
+        { signal: b.signal, deadlineMs: 2_000 },
+      ],
+      () => currentCallScope(),
+    );
+    expect(scope?.deadlineMs).toBe(2_000);
+    a.abort();
+    expect(scope?.signal.aborted).toBe(false);
+    b.abort();
+    expect(scope?.signal.aborted).toBe(true);
+    // Work that also serves a worker (no call) never gives up.
+    expect(runForCalls([{ signal: a.signal, deadlineMs: 1_000 }, undefined], () => currentCallScope())).toBeUndefined();
   });
 
   it('refuses calls beyond the queue bound with OverloadedError', async () => {

@@ -1,8 +1,9 @@
 // Coalesces concurrent calls into batches: a call that finds a free slot goes at once, alone (no timer adds
 // latency at low load); calls that arrive while every slot is busy queue, and the next free slot takes up to
 // `maxBatch` of them together. A batch that fails is run again one input at a time, so that one input's
-// failure is its own. A caller that gives up while queued is dropped before its batch forms.
-import { CallCancelledError, currentCallScope, outsideCallScope, whileCallerWaits } from '../grpc/callScope';
+// failure is its own. A caller that gives up while queued is dropped before its batch forms; a batch's work
+// stops only once all its callers have given up (runForCalls).
+import { CallCancelledError, currentCallScope, runForCalls, whileCallerWaits, type CallScope } from '../grpc/callScope';
 import { OverloadedError } from '../grpc/overloaded';
 
 export interface CoalescerOptions<In, Out> {
@@ -21,7 +22,7 @@ export interface CoalescerOptions<In, Out> {
 
 interface Queued<In, Out> {
   input: In;
-  signal: AbortSignal | undefined;
+  scope: CallScope | undefined;
   resolve(value: Out): void;
   reject(err: unknown): void;
 }
@@ -30,7 +31,12 @@ export function coalescer<In, Out>(options: CoalescerOptions<In, Out>): (input: 
   const queue: Queued<In, Out>[] = [];
   let inFlight = 0;
 
-  const runBatch = async (batch: Queued<In, Out>[]): Promise<void> => {
+  const runBatch = (batch: Queued<In, Out>[]): Promise<void> =>
+    runForCalls(
+      batch.map((c) => c.scope),
+      () => runOnce(batch),
+    );
+  const runOnce = async (batch: Queued<In, Out>[]): Promise<void> => {
     options.onBatch?.(batch.length);
     try {
       const results = await options.run(batch.map((c) => c.input));
@@ -47,12 +53,12 @@ export function coalescer<In, Out>(options: CoalescerOptions<In, Out>): (input: 
       const batch: Queued<In, Out>[] = [];
       while (batch.length < options.maxBatch && queue.length > 0) {
         const next = queue.shift() as Queued<In, Out>;
-        if (next.signal?.aborted) next.reject(new CallCancelledError());
+        if (next.scope?.signal.aborted) next.reject(new CallCancelledError());
         else batch.push(next);
       }
       if (batch.length === 0) return;
       inFlight += 1;
-      void outsideCallScope(() => runBatch(batch)).finally(() => {
+      void runBatch(batch).finally(() => {
         inFlight -= 1;
         startBatches();
       });
@@ -62,7 +68,7 @@ export function coalescer<In, Out>(options: CoalescerOptions<In, Out>): (input: 
   return (input: In): Promise<Out> => {
     if (queue.length >= options.maxWaiting) return Promise.reject(new OverloadedError(options.resource));
     const done = new Promise<Out>((resolve, reject) => {
-      queue.push({ input, signal: currentCallScope()?.signal, resolve, reject });
+      queue.push({ input, scope: currentCallScope(), resolve, reject });
     });
     startBatches();
     return whileCallerWaits(done);

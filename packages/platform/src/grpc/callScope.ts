@@ -9,8 +9,8 @@ export interface CallScope {
   signal: AbortSignal;
   /** Epoch milliseconds; Infinity when the caller set no deadline. */
   deadlineMs: number;
-  /** For grpc-js' `parent` call option, which passes the deadline and cancellation on. */
-  call: grpc.ServerUnaryCall<unknown, unknown>;
+  /** For grpc-js' `parent` call option, which passes the deadline and cancellation on; none for a batch's scope. */
+  call?: grpc.ServerUnaryCall<unknown, unknown>;
 }
 
 const scopes = new AsyncLocalStorage<CallScope>();
@@ -36,9 +36,26 @@ export function currentCallScope(): CallScope | undefined {
   return scopes.getStore();
 }
 
-/** Runs work that serves several calls (a batch) outside the scope of the call that happened to start it. */
-export function outsideCallScope<T>(run: () => T): T {
-  return scopes.exit(run);
+/**
+ * Runs work that serves several calls at once (a batch) in a scope of its own: it gives up only once every one of
+ * them has given up, and its deadline is the latest of theirs. Work that also serves something outside a call
+ * (a worker) never gives up.
+ */
+export function runForCalls<T>(calls: (CallScope | undefined)[], run: () => T): T {
+  const members = calls.filter((c): c is CallScope => c !== undefined);
+  if (members.length === 0 || members.length < calls.length) return scopes.exit(run);
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  let waiting = members.length;
+  const oneGaveUp = () => {
+    waiting -= 1;
+    if (waiting === 0) controller.abort(new CallCancelledError());
+  };
+  for (const m of members) {
+    if (m.signal.aborted) oneGaveUp();
+    else m.signal.addEventListener('abort', oneGaveUp, { once: true });
+  }
+  return scopes.run({ signal: controller.signal, deadlineMs: Math.max(...members.map((m) => m.deadlineMs)) }, run);
 }
 
 /**
@@ -49,7 +66,7 @@ export function callOptionsWithin(timeoutMs: number): Partial<grpc.CallOptions> 
   const scope = currentCallScope();
   const own = Date.now() + timeoutMs;
   if (!scope) return { deadline: own };
-  return { deadline: Math.min(own, scope.deadlineMs), parent: scope.call };
+  return { deadline: Math.min(own, scope.deadlineMs), ...(scope.call ? { parent: scope.call } : {}) };
 }
 
 /** The caller gave up: nothing done for it any more can reach it. */
