@@ -9,8 +9,10 @@ try {
   const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
-  // A file that fails to load has no tests but must still count as a failure.
-  failed += report.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length;
+  // A file that fails outside its tests (loading, beforeAll) fails none of them but must still count as a failure.
+  failed += report.testResults.filter(
+    (file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
 } catch (err) {
   console.error(`no vitest report at ${reportFile}: ${err.message}`);
   failed += 1;
