@@ -26,22 +26,17 @@ export function lomsDeps(
   const writtenIn = new WeakMap<Tx, OrderStatusChanged[]>();
   const orders = orderRepository(db.pool);
   const batches = options.orderBatches ?? { maxSize: 64, inFlight: 2, maxWaiting: 10_000 };
-  const createInBatch = coalescer({
-    run: orderBatchWriter(db.pool, options.allocationStrategy),
-    maxBatch: batches.maxSize,
-    maxInFlight: batches.inFlight,
-    maxWaiting: batches.maxWaiting,
-    resource: 'order batches',
-    onBatch: (size) => metrics?.batchStarted('create_order', size),
-  });
-  const changeInBatch = coalescer({
-    run: statusChangeBatchWriter(db.pool),
-    maxBatch: batches.maxSize,
-    maxInFlight: batches.inFlight,
-    maxWaiting: batches.maxWaiting,
-    resource: 'status change batches',
-    onBatch: (size) => metrics?.batchStarted('status_change', size),
-  });
+  const inBatches = <In, Out>(operation: 'create_order' | 'status_change', run: (batch: In[]) => Promise<Out[]>) =>
+    coalescer({
+      run,
+      maxBatch: batches.maxSize,
+      maxInFlight: batches.inFlight,
+      maxWaiting: batches.maxWaiting,
+      resource: `${operation.replace('_', ' ')} batches`,
+      onBatch: (size) => metrics?.batchStarted(operation, size),
+    });
+  const createInBatch = inBatches('create_order', orderBatchWriter(db.pool, options.allocationStrategy));
+  const changeInBatch = inBatches('status_change', statusChangeBatchWriter(db.pool));
   const inventory = inventoryRepository(db.pool);
   return {
     async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
