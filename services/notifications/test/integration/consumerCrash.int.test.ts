@@ -17,10 +17,52 @@ afterAll(async () => {
 });
 
 describe('the order status consumer', () => {
-  it('reports a crash that kafkajs will not restart from, instead of stopping silently', async () => {
+  it('replaces a member that kafkajs gave up on, and goes on from the uncommitted offset', async () => {
+    const logger = createLogger('notifications', 'silent');
+    const kafka = createKafka({ clientId: 'rejoin-test', brokers: broker.brokers, logger });
+    const fatal: Error[] = [];
+    const seen: number[] = [];
+    const consumer = startStatusConsumer({
+      kafka,
+      groupId: 'rejoin-test',
+      topic: 'rejoin.order-status',
+      sessionTimeoutMs: 6_000,
+      fetchMaxWaitMs: 100,
+      // The first member meets an error kafkajs does not retry (a TypeError); the next one records.
+      recordBatch: async (candidates) => {
+        seen.push(...candidates.map((c) => c.orderId));
+        if (seen.length === 1) throw new TypeError('cannot read properties of undefined');
+        return candidates.map(() => 'recorded' as const);
+      },
+      maxRecordBatch: 100,
+      deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
+      onDeadLetter: () => undefined,
+      rejoin: { attempts: 2, firstDelayMs: 100, stableAfterMs: 60_000 },
+      onFatal: (err) => fatal.push(err),
+      logger,
+    });
+    const producer = await connectProducer(testKafka(broker.brokers));
+    try {
+      await producer.send({ topic: 'rejoin.order-status', messages: [messageOf(statusEvent({ orderId: 7, userId: 1, status: 'PAYED' }))] });
+      await eventually(
+        'the event handled again by a new member',
+        async () => seen,
+        (orders) => orders.length >= 2,
+      );
+      expect(seen.slice(0, 2)).toEqual([7, 7]);
+      await eventually('the new member in the group', async () => consumer.isJoined(), Boolean);
+      expect(fatal).toEqual([]);
+    } finally {
+      await producer.disconnect();
+      await consumer.stop();
+    }
+  });
+
+  it('stops for good, and says so, once its new members keep failing', async () => {
     const logger = createLogger('notifications', 'silent');
     const kafka = createKafka({ clientId: 'crash-test', brokers: broker.brokers, logger });
     const fatal: Error[] = [];
+    let attempts = 0;
     const consumer = startStatusConsumer({
       kafka,
       groupId: 'crash-test',
@@ -29,11 +71,13 @@ describe('the order status consumer', () => {
       fetchMaxWaitMs: 100,
       // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
       recordBatch: async () => {
+        attempts++;
         throw new TypeError('cannot read properties of undefined');
       },
       maxRecordBatch: 100,
       deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
       onDeadLetter: () => undefined,
+      rejoin: { attempts: 2, firstDelayMs: 100, stableAfterMs: 60_000 },
       onFatal: (err) => fatal.push(err),
       logger,
     });
@@ -46,6 +90,8 @@ describe('the order status consumer', () => {
         (n) => n > 0,
       );
       expect(fatal[0]?.message).toMatch(/cannot read properties/);
+      // The first member and the two that replaced it each tried the event once.
+      expect(attempts).toBe(3);
       expect(consumer.isJoined()).toBe(false);
     } finally {
       await producer.disconnect();

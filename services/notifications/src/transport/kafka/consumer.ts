@@ -1,17 +1,12 @@
-// Consumes order status events in a consumer group a batch at a time: a batch's events are recorded in one transaction,
-// its poison messages dead-lettered, and only then are its offsets resolved and committed.
-import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link } from '@opentelemetry/api';
+// Consumes order status events in a consumer group a batch at a time (statusBatchHandler). A member that kafkajs
+// gives up on (an error it does not retry, such as a coordinator refusing a SyncGroup) is replaced by a new one
+// after a backoff, a bounded number of times in a row; only then does the consumer stop for good. Nothing is
+// lost by a replacement: offsets are committed only after their events are recorded.
 import { withTimeout, type Logger } from '@shop/platform';
-import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
-import type { RecordResult } from '../../app/recordStatusChanges';
-import { InvalidStatusChangeError, type StatusChangeCandidate } from '../../domain/statusChange';
-import type { DeadLetterKind } from '../../observability/metrics';
-import type { DeadLetters } from './deadLetters';
-import { readStatusChange, UnreadableMessageError } from './readStatusChange';
+import type { Consumer, Kafka } from 'kafkajs';
+import { statusBatchHandler, type StatusBatchHandlerOptions } from './statusBatchHandler';
 
-const tracer = trace.getTracer('notifications-consumer');
-
-export interface StatusConsumerOptions {
+export interface StatusConsumerOptions extends StatusBatchHandlerOptions {
   kafka: Kafka;
   groupId: string;
   topic: string;
@@ -19,17 +14,14 @@ export interface StatusConsumerOptions {
   sessionTimeoutMs: number;
   /** Longest a fetch waits for new messages: bounds the delivery latency on a quiet topic. */
   fetchMaxWaitMs: number;
-  /** Records the events of one batch together; one result a candidate, in order. */
-  recordBatch: (candidates: StatusChangeCandidate[]) => Promise<RecordResult[]>;
-  /** Most messages recorded by one transaction: a larger fetched batch is recorded in slices of this size. */
-  maxRecordBatch: number;
-  /** Messages in each slice handed to recordBatch (poison messages included). */
-  onBatch?: (messages: number) => void;
-  deadLetters: DeadLetters;
-  onDeadLetter: (kind: DeadLetterKind) => void;
   /** Messages behind the end of a partition, after each batch. */
   onLag?: (partition: number, messages: number) => void;
-  /** The consumer stopped for good (kafkajs will not restart it): the process should exit and be restarted. */
+  /**
+   * New members tried in a row before giving up, the delay doubling from the first. A member that stayed in the
+   * group for `stableAfterMs` ends the row.
+   */
+  rejoin?: { attempts: number; firstDelayMs: number; stableAfterMs: number };
+  /** The consumer stopped for good: the process should exit and be restarted. */
   onFatal: (err: Error) => void;
   logger: Logger;
 }
@@ -40,134 +32,102 @@ export interface StatusConsumer {
   stop(): Promise<void>;
 }
 
+const defaultRejoin = { attempts: 5, firstDelayMs: 1_000, stableAfterMs: 60_000 };
+const longestRejoinDelayMs = 30_000;
+
 export function startStatusConsumer(options: StatusConsumerOptions): StatusConsumer {
   const { logger } = options;
-  const consumer = options.kafka.consumer({
-    groupId: options.groupId,
-    allowAutoTopicCreation: true,
-    sessionTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
-    // A short long-poll keeps shutdown quick (disconnect waits for the fetch under way) and, on brokers
-    // that answer a fetch only when the wait is over, keeps latency low.
-    maxWaitTimeInMs: options.fetchMaxWaitMs,
-  });
+  const rejoin = options.rejoin ?? defaultRejoin;
+  const handleBatch = statusBatchHandler(options);
+  let member: { consumer: Consumer; running: Promise<void> } | undefined;
+  let rejoinTimer: NodeJS.Timeout | undefined;
+  let failedInARow = 0;
+  let joinedAt: number | undefined;
   let joined = false;
   let stopping = false;
-  const fatal = (err: Error) => {
+
+  const replace = (err: Error) => {
+    joined = false;
     if (stopping) return;
-    logger.fatal({ err }, 'order status consumer stopped for good');
-    options.onFatal(err);
-  };
-
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joined = true;
-    logger.info({ group: payload.groupId, partitions: payload.memberAssignment }, 'joined consumer group');
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    joined = false;
-    if (payload.restart) logger.warn({ err: payload.error.message }, 'order status consumer crashed; kafkajs restarts it');
-    else fatal(payload.error);
-  });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    options.onLag?.(payload.partition, Number(payload.offsetLag));
-  });
-  consumer.on(consumer.events.STOP, () => {
-    joined = false;
-  });
-
-  const deadLetter = async (topic: string, partition: number, message: KafkaMessage, kind: DeadLetterKind, reason: string) => {
-    try {
-      await options.deadLetters.publish({ topic, partition, message }, reason);
-    } catch (err) {
-      // kafkajs gives up on a handler error it calls non-retriable (and the process exits): the dead-letter topic
-      // being unwritable for a while is not that, the message is handled again once it is.
-      throw new DeadLetterNotWrittenError(err);
+    if (joinedAt !== undefined && Date.now() - joinedAt >= rejoin.stableAfterMs) failedInARow = 0;
+    joinedAt = undefined;
+    if (failedInARow >= rejoin.attempts) {
+      logger.fatal({ err }, 'order status consumer stopped for good');
+      options.onFatal(err);
+      return;
     }
-    options.onDeadLetter(kind);
-    logger.warn({ topic, partition, offset: message.offset, reason }, 'message sent to the dead-letter topic');
-  };
-
-  /**
-   * Records a slice in a span of the first traced event's trace (the one event's, for a lone event), linked to
-   * the others' traces: kafkajs' own batch spans start a trace of their own, so without it a status change's
-   * trace would end at the broker.
-   */
-  const recordTraced = (topic: string, candidates: StatusChangeCandidate[]) => {
-    const origins = candidates.flatMap((c) => (c.traceparent ? [propagation.extract(ROOT_CONTEXT, { traceparent: c.traceparent })] : []));
-    const links = origins.slice(1).flatMap((o): Link[] => {
-      const origin = trace.getSpanContext(o);
-      return origin ? [{ context: origin }] : [];
-    });
-    return tracer.startActiveSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, links }, origins[0] ?? ROOT_CONTEXT, (span) =>
-      options.recordBatch(candidates).finally(() => span.end()),
+    const delayMs = Math.min(longestRejoinDelayMs, rejoin.firstDelayMs * 2 ** failedInARow++);
+    logger.error(
+      { err, delay_ms: delayMs, attempt: failedInARow },
+      'order status consumer stopped; a new member joins the group after a pause',
     );
+    rejoinTimer = setTimeout(() => {
+      rejoinTimer = undefined;
+      void member?.consumer.disconnect().catch(() => undefined);
+      if (!stopping) member = join();
+    }, delayMs);
   };
 
-  /** Records a slice of a partition's messages, then dead-letters its poison ones and resolves its offsets, in order. */
-  const handleSlice = async (topic: string, partition: number, messages: KafkaMessage[], resolveOffset: (offset: string) => void) => {
-    options.onBatch?.(messages.length);
-    const read = messages.map((message) => {
-      try {
-        return { message, candidate: readStatusChange(message) };
-      } catch (err) {
-        if (err instanceof UnreadableMessageError) return { message, unreadable: err.message };
-        throw err;
-      }
+  const join = () => {
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: true,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(options.sessionTimeoutMs / 3)),
+      // A short long-poll keeps shutdown quick (disconnect waits for the fetch under way) and, on brokers
+      // that answer a fetch only when the wait is over, keeps latency low.
+      maxWaitTimeInMs: options.fetchMaxWaitMs,
     });
-    const candidates = read.flatMap((r) => (r.candidate ? [r.candidate] : []));
-    // A database that is down throws here: nothing of the slice is resolved, and kafkajs fetches it again.
-    const results = candidates.length > 0 ? await recordTraced(topic, candidates) : [];
-    let next = 0;
-    for (const { message, candidate, unreadable } of read) {
-      if (unreadable !== undefined) await deadLetter(topic, partition, message, 'unreadable', unreadable);
-      else {
-        const result = results[next++];
-        if (result === undefined) throw new Error(`no result for the message at offset ${message.offset}`);
-        const refusal = refusalOf(result);
-        if (refusal) await deadLetter(topic, partition, message, refusal.kind, refusal.reason);
-        else logger.debug({ event_id: candidate?.eventId, order_id: candidate?.orderId, outcome: result }, 'order status event handled');
-      }
-      resolveOffset(message.offset);
-    }
-  };
-
-  const handleBatch = async (
-    batch: Batch,
-    resolveOffset: (offset: string) => void,
-    heartbeat: () => Promise<void>,
-    isActive: () => boolean,
-  ) => {
-    for (let start = 0; start < batch.messages.length; start += options.maxRecordBatch) {
-      // Stopping, or the partition was taken away (a rebalance): what is not resolved is handled again by its next owner.
-      if (!isActive()) return;
-      await handleSlice(batch.topic, batch.partition, batch.messages.slice(start, start + options.maxRecordBatch), resolveOffset);
-      await heartbeat();
-    }
-  };
-
-  const running = (async () => {
-    await options.deadLetters.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-    await consumer.run({
-      // kafkajs commits the resolved offsets after each batch, and those resolved so far when eachBatch throws.
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      // Partitions in parallel; within one (so within one order) messages stay in order.
-      partitionsConsumedConcurrently: 4,
-      eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
-        handleBatch(batch, resolveOffset, heartbeat, () => isRunning() && !isStale()),
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      joined = true;
+      joinedAt ??= Date.now();
+      logger.info({ group: payload.groupId, partitions: payload.memberAssignment }, 'joined consumer group');
     });
-  })().catch((err: unknown) => fatal(err instanceof Error ? err : new Error(String(err))));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      joined = false;
+      if (payload.restart) logger.warn({ err: payload.error.message }, 'order status consumer crashed; kafkajs restarts it');
+      else replace(payload.error);
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => options.onLag?.(payload.partition, Number(payload.offsetLag)));
+    consumer.on(consumer.events.STOP, () => {
+      joined = false;
+    });
+    const running = (async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+      await consumer.run({
+        // kafkajs commits the resolved offsets after each batch, and those resolved so far when eachBatch throws.
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        // Partitions in parallel; within one (so within one order) messages stay in order.
+        partitionsConsumedConcurrently: 4,
+        eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
+          handleBatch(batch, { resolveOffset, heartbeat, isActive: () => isRunning() && !isStale() }),
+      });
+    })().catch((err: unknown) => replace(err instanceof Error ? err : new Error(String(err))));
+    return { consumer, running };
+  };
+
+  const started = options.deadLetters
+    .connect()
+    .then(() => {
+      if (!stopping) member = join();
+    })
+    .catch((err: unknown) => {
+      logger.fatal({ err }, 'order status consumer could not connect its dead-letter producer');
+      if (!stopping) options.onFatal(err instanceof Error ? err : new Error(String(err)));
+    });
 
   return {
     isJoined: () => joined,
     stop: async () => {
       stopping = true;
+      clearTimeout(rejoinTimer);
       // With the broker gone kafkajs would retry for long: bounded, since what is not committed comes again.
       const disconnect = async () => {
-        await running;
-        await consumer.disconnect();
+        await started;
+        await member?.running;
+        await member?.consumer.disconnect();
         await options.deadLetters.disconnect();
       };
       await withTimeout(disconnect(), 5_000, 'disconnecting from Kafka').catch((err: Error) =>
@@ -176,19 +136,4 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
       joined = false;
     },
   };
-}
-
-function refusalOf(result: RecordResult): { kind: DeadLetterKind; reason: string } | undefined {
-  if (typeof result === 'string') return undefined;
-  const err = result.refused;
-  if (err instanceof InvalidStatusChangeError) return { kind: 'invalid', reason: err.message };
-  return { kind: 'rejected', reason: `the database refused it: ${err.message} (SQLSTATE ${err.sqlState})` };
-}
-
-class DeadLetterNotWrittenError extends Error {
-  readonly retriable = true;
-  constructor(cause: unknown) {
-    super(`dead letter not written: ${(cause as Error)?.message ?? String(cause)}`);
-    this.name = 'DeadLetterNotWrittenError';
-  }
 }
