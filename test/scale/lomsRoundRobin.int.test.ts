@@ -3,7 +3,7 @@
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, type RunningBundle, startKafkaBroker } from '@shop/devstack';
-import { eventually, spawnService } from '@shop/testkit';
+import { eventually, spawnService, sumMetric } from '@shop/testkit';
 import type { CheckoutHandle } from '../../services/checkout/src/startCheckout';
 import { type CheckoutClient, startTestCheckout, startTestProducts } from '../../services/checkout/test/integration/checkoutStack';
 import type { ProductsHandle } from '../../services/products/src/startProducts';
@@ -43,18 +43,8 @@ afterAll(async () => {
   await broker?.stop();
 });
 
-/** The sum of a counter's series on one replica's /metrics whose labels include every one of `labels`. */
-async function counterOn(replica: RunningBundle, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${replica.adminPort}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-  return text
-    .split('\n')
-    .filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && wanted.every((label) => line.includes(label)))
-    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-}
-
 const createOrdersOn = (replica: RunningBundle) =>
-  counterOn(replica, 'grpc_server_handled_total', { grpc_method: 'CreateOrder', grpc_code: 'OK', caller: 'checkout' });
+  sumMetric(replica.adminPort, 'grpc_server_handled_total', { grpc_method: 'CreateOrder', grpc_code: 'OK', caller: 'checkout' });
 
 describe('Checkout in front of two LOMS replicas', () => {
   it('spreads its calls over both replicas round robin, and every acknowledged order exists in the shared database', async () => {
@@ -76,7 +66,9 @@ describe('Checkout in front of two LOMS replicas', () => {
     // Round robin over two ready replicas alternates: neither may be left with a small share.
     for (const count of served) expect(count).toBeGreaterThanOrEqual(purchases / 4);
     expect(served.reduce((a, b) => a + b, 0)).toBe(purchases);
-    const stocksServed = await Promise.all(replicas.map((r) => counterOn(r, 'grpc_server_handled_total', { grpc_method: 'Stocks' })));
+    const stocksServed = await Promise.all(
+      replicas.map((r) => sumMetric(r.adminPort, 'grpc_server_handled_total', { grpc_method: 'Stocks' })),
+    );
     for (const count of stocksServed) expect(count).toBeGreaterThan(0);
 
     const { rows } = await lomsDb!.query<{ id: string; user_id: string; status: string; sku: string }>(
@@ -92,7 +84,7 @@ describe('Checkout in front of two LOMS replicas', () => {
       });
 
     // The relay is one across replicas: one leads, and it publishes every replica's events.
-    const active = await Promise.all(replicas.map((r) => counterOn(r, 'loms_outbox_relay_active', {})));
+    const active = await Promise.all(replicas.map((r) => sumMetric(r.adminPort, 'loms_outbox_relay_active', {})));
     await eventually(
       'every order event published',
       async () => (await lomsDb!.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0]?.n,

@@ -1,7 +1,7 @@
 // Generated gRPC clients over TLS that trust only certs/ca.crt, with quick reconnects (servers get restarted in
 // these tests): LOMS as `admin` (or the identity given), Checkout and Notifications with an admin shopper token.
 import type { ChannelOptions } from '@grpc/grpc-js';
-import { callUnary, type UnaryMethod } from '@shop/platform';
+import { callUnary, clientTarget, roundRobinLoadBalancing, type UnaryMethod } from '@shop/platform';
 import { checkout, inventory, loms, notifications } from '@shop/proto';
 import { type DevTokenClaims, lomsCredentials, type ServiceIdentity, shopperCredentials } from '@shop/devstack';
 const quickReconnect: ChannelOptions = {
@@ -23,6 +23,19 @@ function caller<C extends { close(): void }>(client: C): Caller<C> {
   };
 }
 
+/** One channel over replicas on 127.0.0.1 ports, round robin, checking their dev certificates' name. */
+function overReplicas(ports: number[]): [string, ChannelOptions] {
+  return [
+    clientTarget(ports.map((port) => `127.0.0.1:${port}`).join(',')),
+    {
+      ...quickReconnect,
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: roundRobinLoadBalancing }),
+      'grpc.ssl_target_name_override': 'localhost',
+      'grpc.default_authority': 'localhost',
+    },
+  ];
+}
+
 export const lomsCaller = (port: number, identity: ServiceIdentity = 'admin') =>
   caller(new loms.LomsServiceClient(`localhost:${port}`, lomsCredentials(identity), quickReconnect));
 export const inventoryCaller = (port: number, identity: ServiceIdentity = 'admin') =>
@@ -32,6 +45,15 @@ export const checkoutCaller = (port: number, claims?: DevTokenClaims) =>
   caller(new checkout.CheckoutServiceClient(`localhost:${port}`, shopperCredentials(claims), quickReconnect));
 export const notificationsCaller = (port: number, claims?: DevTokenClaims) =>
   caller(new notifications.NotificationsServiceClient(`localhost:${port}`, shopperCredentials(claims), quickReconnect));
+
+export const lomsReplicasCaller = (ports: number[], identity: ServiceIdentity = 'admin') => {
+  const [target, options] = overReplicas(ports);
+  return caller(new loms.LomsServiceClient(target, lomsCredentials(identity), options));
+};
+export const checkoutReplicasCaller = (ports: number[], claims?: DevTokenClaims) => {
+  const [target, options] = overReplicas(ports);
+  return caller(new checkout.CheckoutServiceClient(target, shopperCredentials(claims), options));
+};
 
 /** A user's whole notification history, oldest first (the API pages newest first). */
 export async function notificationHistory(

@@ -49,6 +49,8 @@ export async function runOrderLoad(
     userIdBase: number;
     keyPrefix: string;
     onOrder?: () => void;
+    /** Every acknowledged answer: the order created (AWAITING_PAYMENT), paid or cancelled. */
+    onAnswer?: (orderId: number, status: 'AWAITING_PAYMENT' | 'PAYED' | 'CANCELLED') => void;
   },
 ): Promise<LoadResult> {
   const result: LoadResult = {
@@ -75,6 +77,7 @@ export async function runOrderLoad(
       else if (created.value) {
         result.created += 1;
         const orderId = created.value.orderId;
+        options.onAnswer?.(orderId, 'AWAITING_PAYMENT');
         const action = i % 5 === 0 ? 'cancel' : i % 5 === 1 ? 'keep' : 'pay';
         if (action !== 'keep') {
           const done = await untilAnswered(() =>
@@ -82,8 +85,13 @@ export async function runOrderLoad(
           );
           result.retries += done.retries;
           if (done.error) result.unexpected.push(`${action} ${orderId}: ${done.error.message}`);
-          else if (action === 'pay') result.payed += 1;
-          else result.cancelled += 1;
+          else if (action === 'pay') {
+            result.payed += 1;
+            options.onAnswer?.(orderId, 'PAYED');
+          } else {
+            result.cancelled += 1;
+            options.onAnswer?.(orderId, 'CANCELLED');
+          }
         }
       }
       options.onOrder?.();
