@@ -72,7 +72,7 @@ export async function startPostgresCluster(options: {
       ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ]);
-    const afterwards = () => {
+    const removeUnlessPersistent = () => {
       if (!options.persistent) removeData();
     };
     return {
@@ -81,11 +81,11 @@ export async function startPostgresCluster(options: {
       url: (database) => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
       stop: async () => {
         await server.stop();
-        afterwards();
+        removeUnlessPersistent();
       },
       crash: async () => {
         await server.crash();
-        afterwards();
+        removeUnlessPersistent();
       },
     };
   } catch (err) {
