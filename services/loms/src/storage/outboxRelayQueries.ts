@@ -47,6 +47,20 @@ export async function fetchUnpublished(q: Queryable, limit: number): Promise<Out
   return rows;
 }
 
+/**
+ * Returns once every transaction committed so far is as durable as a commit of ours: with a synchronous standby,
+ * once the standby has it. A commit whose wait for the standby was cancelled (LOMS cancels the statement of a
+ * caller who gave up) is visible at once, standby or not; without this the relay could publish its event and a
+ * failover then lose the order. A transactional WAL message makes this statement's commit wait like any write.
+ */
+export async function awaitDurableCommits(q: Queryable): Promise<void> {
+  await q.query({
+    name: 'loms_outbox_durable_fence',
+    text: "SELECT pg_logical_emit_message(true, 'loms.outbox-relay', 'durable fence')",
+    values: [],
+  });
+}
+
 export async function markPublished(q: Queryable, ids: string[]): Promise<void> {
   await q.query({
     name: 'loms_outbox_mark_published',

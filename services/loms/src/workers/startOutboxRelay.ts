@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 import type { Message, Producer } from 'kafkajs';
 import { withTimeout, type Logger, type Queryable } from '@shop/platform';
-import { fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
+import { awaitDurableCommits, fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
 import { outboxAddress, outboxMessage, type OutboxTopics } from '../transport/kafka/outboxMessage';
 import { startPublishSpans } from '../transport/kafka/publishSpans';
 import { advisoryLeadership, defaultLeadershipTiming } from './advisoryLeadership';
@@ -45,6 +45,7 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
   const publishBatch = async (): Promise<number> => {
     const rows = await fetchUnpublished(q, options.batchSize);
     if (rows.length === 0) return 0;
+    await awaitDurableCommits(q);
     if (!connected) {
       await withTimeout(producer.connect(), options.sendTimeoutMs, 'connecting to Kafka');
       connected = true;
