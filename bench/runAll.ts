@@ -17,6 +17,7 @@ import { ceilingScenario } from './scenarios/ceiling';
 import { createOrderScenario } from './scenarios/createOrder';
 import { hotSkuScenario } from './scenarios/hotSku';
 import { lifecycleScenario } from './scenarios/lifecycle';
+import { lomsReplicasScenario } from './scenarios/lomsReplicas';
 import { purchaseScenario } from './scenarios/purchase';
 import { tokenVerificationScenario } from './scenarios/tokenVerification';
 import type { BenchContext, BenchTiming, Scenario, ScenarioResult } from './scenarios/scenarioKit';
@@ -29,8 +30,12 @@ const scenarios: Record<string, Scenario> = {
   canceller: cancellerScenario,
   ceiling: ceilingScenario,
   'token-verification': tokenVerificationScenario,
+  'loms-replicas': lomsReplicasScenario,
 };
-/** In a full run the ceiling is measured inside create-order and hot-sku, beside the service. */
+/**
+ * In a full run the ceiling is measured inside create-order and hot-sku, beside the service. loms-replicas
+ * answers one question (do replicas add throughput on these cores) and would add a third to the run's time.
+ */
 const fullRun = ['create-order', 'hot-sku', 'purchase', 'lifecycle', 'canceller', 'token-verification'];
 const commands = { scenarios: Object.keys(scenarios), apart: Object.keys(scenarios).filter((name) => !fullRun.includes(name)) };
 

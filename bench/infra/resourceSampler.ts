@@ -117,3 +117,25 @@ export function sampleSelf(): { stop(): ResourceFigures } {
     },
   };
 }
+
+/** Busy and total jiffies of all CPUs together (the first line of /proc/stat); idle and iowait are not busy. */
+function readMachineTicks(): { busy: number; total: number } {
+  const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  return { busy: total - (fields[3] ?? 0) - (fields[4] ?? 0), total };
+}
+
+/**
+ * The whole machine's busy CPU over a window, in % of one core, so that what other processes took (the
+ * machine is shared) can be told apart from what the measured ones used.
+ */
+export function sampleMachineCpu(cores: number): { stop(): number } {
+  const first = readMachineTicks();
+  return {
+    stop() {
+      const last = readMachineTicks();
+      const share = (last.busy - first.busy) / Math.max(1, last.total - first.total);
+      return Math.round(share * cores * 1000) / 10;
+    },
+  };
+}

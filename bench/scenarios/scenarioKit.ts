@@ -66,7 +66,7 @@ export async function measuredLoad(
   options: Omit<LoadOptions, 'durationMs' | 'warmupMs' | 'maxCalls'> & Partial<BenchTiming>,
 ): Promise<{ load: LoadResult; resources: Record<string, ResourceFigures> }> {
   const sampler = sampleResources([
-    ...services.map((s) => ({ name: s.name, pids: () => [s.pid] })),
+    ...services.map((s) => ({ name: s.label, pids: () => [s.pid] })),
     { name: 'postgres', pids: () => postgresPids(ctx.infra.dataDir) },
   ]);
   const self = sampleSelf();
