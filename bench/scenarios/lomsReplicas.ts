@@ -4,7 +4,7 @@
 import os from 'node:os';
 import { lomsReplicasBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
-import { sampleMachineCpu, type ResourceFigures } from '../infra/resourceSampler';
+import { sampleMachineCpu, type MachineCpu, type ResourceFigures } from '../infra/resourceSampler';
 import { seedBenchStock } from '../infra/seedBenchData';
 import { readMetrics, sumOfSeries } from '../infra/serviceMetrics';
 import { startService, type RunningService } from '../infra/serviceProcess';
@@ -33,8 +33,8 @@ export interface ReplicasPoint {
   load: LoadResult;
   /** Per process group, LOMS under each replica's label. */
   resources: Record<string, ResourceFigures>;
-  /** The whole machine's busy CPU over the point, in % of one core: what the others on it took shows here. */
-  machineCpuPercent: number;
+  /** The whole machine's CPU over the point: what others on it took shows here. */
+  machineCpu: MachineCpu;
   perReplica: ReplicaFigures[];
 }
 
@@ -79,7 +79,7 @@ async function measurePoint(ctx: BenchContext, url: string, replicas: number, co
     const before = await Promise.all(processes.map(readCounters));
     const machine = sampleMachineCpu(os.cpus().length);
     const measured = await createOrderLoad(ctx, processes, client, concurrency, `loms-replicas ${replicas} LOMS, ${concurrency} in flight`);
-    const machineCpuPercent = machine.stop();
+    const machineCpu = machine.stop();
     const after = await Promise.all(processes.map(readCounters));
     const perReplica = processes.map((r, i) => {
       const [b, a] = [before[i], after[i]];
@@ -94,7 +94,7 @@ async function measurePoint(ctx: BenchContext, url: string, replicas: number, co
         cpuPercent: figures?.cpuPercent ?? 0,
       };
     });
-    return { replicas, concurrency, load: measured.load, resources: measured.resources, machineCpuPercent, perReplica };
+    return { replicas, concurrency, load: measured.load, resources: measured.resources, machineCpu, perReplica };
   } finally {
     client.close();
     await Promise.all(processes.map((r) => r.stop()));

@@ -54,19 +54,14 @@ function throughputTable(points: ReplicasPoint[], ceilings: { concurrency: numbe
 
 function cpuSplitTable(points: ReplicasPoint[], cores: number): Table {
   return {
-    caption: `Where the machine's CPU went at each point, in % of one core (the machine has ${cores * 100}%): LOMS summed over its processes, PostgreSQL all its processes, and the whole machine from /proc/stat; "others" is what processes outside the benchmark took.`,
-    headers: ['point', 'LOMS', 'postgres', 'load generator', 'benchmark total', 'whole machine', 'others'],
+    caption: `Where the machine's CPU went at each point, in % of one core (the machine has ${cores * 100}%): LOMS summed over its processes, PostgreSQL all its processes; from /proc/stat, what the whole machine ran, "others" the part of it outside the benchmark's processes (other processes, the kernel's interrupt work), and "stolen" the time the host gave these cores to other guests.`,
+    headers: ['point', 'LOMS', 'postgres', 'load generator', 'benchmark total', 'whole machine', 'others', 'stolen'],
     rows: points.map((p) => {
       const r = lomsSummed(p.resources);
       const parts = ['loms (all replicas)', 'postgres', 'load generator'].map((name) => r[name]?.cpuPercent ?? 0);
       const total = parts.reduce((a, b) => a + b, 0);
-      return [
-        pointLabel(p),
-        ...parts.map((c) => c.toFixed(0)),
-        total.toFixed(0),
-        p.machineCpuPercent.toFixed(0),
-        Math.max(0, p.machineCpuPercent - total).toFixed(0),
-      ];
+      const { busyPercent, stealPercent } = p.machineCpu;
+      return [pointLabel(p), ...[...parts, total, busyPercent, Math.max(0, busyPercent - total), stealPercent].map((c) => c.toFixed(0))];
     }),
   };
 }
