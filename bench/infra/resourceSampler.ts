@@ -117,3 +117,38 @@ export function sampleSelf(): { stop(): ResourceFigures } {
     },
   };
 }
+
+/** Jiffies of all CPUs together (the first line of /proc/stat): busy (not idle, iowait or steal), steal, total. */
+function readMachineTicks(): { busy: number; steal: number; total: number } {
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (
+    fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+  )
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
+}
+
+export interface MachineCpu {
+  /** What this machine's processes and kernel ran, in % of one core. */
+  busyPercent: number;
+  /** Time the hypervisor gave this machine's cores to others (steal), in % of one core. */
+  stealPercent: number;
+}
+
+/**
+ * The whole machine's CPU over a window, so that what other processes and other guests of the host took (the
+ * machine is shared) can be told apart from what the measured processes used.
+ */
+export function sampleMachineCpu(cores: number): { stop(): MachineCpu } {
+  const first = readMachineTicks();
+  return {
+    stop() {
+      const last = readMachineTicks();
+      const total = Math.max(1, last.total - first.total);
+      const percent = (ticks: number) => Math.round((ticks / total) * cores * 1000) / 10;
+      return { busyPercent: percent(last.busy - first.busy), stealPercent: percent(last.steal - first.steal) };
+    },
+  };
+}

@@ -7,8 +7,11 @@ export type { ServiceName };
 
 export interface RunningService {
   name: ServiceName;
+  /** What its CPU and memory are reported as: the name, or e.g. `loms-2` for one of several replicas. */
+  label: string;
   pid: number;
   grpcAddress: string;
+  grpcPort: number;
   adminPort: number;
   /** Why the process is gone (exit code and its last output lines), or undefined while it runs. */
   failure(): string | undefined;
@@ -17,6 +20,8 @@ export interface RunningService {
 
 export interface ServiceStart {
   name: ServiceName;
+  /** Defaults to the name. */
+  label?: string;
   root: string;
   env: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -25,6 +30,7 @@ export interface ServiceStart {
 }
 
 export async function startService(options: ServiceStart): Promise<RunningService> {
+  const label = options.label ?? options.name;
   let printed = 0;
   const service = await startBundle({
     name: options.name,
@@ -39,7 +45,7 @@ export async function startService(options: ServiceStart): Promise<RunningServic
     },
     nodeFlags: options.nodeFlags,
     // Services log at warn during load; show the first few so a misbehaving run is visible.
-    onLine: (line) => ++printed <= 5 && options.say(`  [${options.name}] ${line.slice(0, 300)}`),
+    onLine: (line) => ++printed <= 5 && options.say(`  [${label}] ${line.slice(0, 300)}`),
     readyTimeoutMs: 90_000,
   });
   let exit: string | undefined;
@@ -47,12 +53,14 @@ export async function startService(options: ServiceStart): Promise<RunningServic
   let stopping = false;
   return {
     name: options.name,
+    label,
     pid: service.pid,
     grpcAddress: `localhost:${service.grpcPort}`,
+    grpcPort: service.grpcPort,
     adminPort: service.adminPort,
     failure: () =>
       !stopping && service.gone()
-        ? `${options.name} exited (${exit ?? 'gone'}); its last output:\n${service.output().split('\n').slice(-30).join('\n')}`
+        ? `${label} exited (${exit ?? 'gone'}); its last output:\n${service.output().split('\n').slice(-30).join('\n')}`
         : undefined,
     stop: () => {
       stopping = true;

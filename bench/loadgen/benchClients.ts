@@ -1,7 +1,7 @@
 // TLS gRPC clients of our services for the load generator (LOMS with a client certificate, Checkout with
 // shopper tokens); it only ever targets this machine.
 import * as grpc from '@grpc/grpc-js';
-import { callUnary, clientCredentials, type UnaryMethod } from '@shop/platform';
+import { callUnary, clientCredentials, clientTarget, roundRobinLoadBalancing, type UnaryMethod } from '@shop/platform';
 import path from 'node:path';
 import { checkout, loms } from '@shop/proto';
 import { certsDir, lomsCredentials } from '@shop/devstack';
@@ -20,13 +20,15 @@ export interface BenchClient<C extends grpc.Client> {
   close(): void;
 }
 
+/** `addresses`: one `host:port`, or several as Checkout's LOMS_ADDR takes them (`127.0.0.1:port,127.0.0.1:port`). */
 function benchClient<C extends grpc.Client>(
-  make: (address: string, credentials: grpc.ChannelCredentials) => C,
-  address: string,
+  make: (target: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => C,
+  addresses: string,
   credentials: grpc.ChannelCredentials,
+  options: grpc.ChannelOptions = {},
 ): BenchClient<C> {
-  assertLocalTarget(address);
-  const client = make(address, credentials);
+  for (const address of addresses.split(',')) assertLocalTarget(address.trim());
+  const client = make(clientTarget(addresses), credentials, options);
   return {
     client,
     call: (method, request, metadata) => callUnary(method(client).bind(client), request, { timeoutMs: 10_000, metadata }),
@@ -34,9 +36,20 @@ function benchClient<C extends grpc.Client>(
   };
 }
 
+export type LomsBenchClient = BenchClient<loms.LomsServiceClient>;
+
 /** As LOMS' `admin` identity, which may call every method the scenarios need. */
-export const lomsBenchClient = (address: string) =>
+export const lomsBenchClient = (address: string): LomsBenchClient =>
   benchClient((a, c) => new loms.LomsServiceClient(a, c), address, lomsCredentials('admin'));
+
+/** One channel over LOMS replicas, made into a target and balanced round robin by the platform code Checkout uses. */
+export const lomsReplicasBenchClient = (addresses: string): LomsBenchClient =>
+  benchClient((a, c, o) => new loms.LomsServiceClient(a, c, o), addresses, lomsCredentials('admin'), {
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: roundRobinLoadBalancing }),
+    // An ipv4: target of several addresses has no host name to check LOMS' certificate against.
+    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.default_authority': 'localhost',
+  });
 
 /** TLS only: each operation sends its own shopper's token (`bearer(await devToken(...))`). */
 export const checkoutBenchClient = (address: string) =>

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { lomsBenchClient } from '../loadgen/benchClients';
+import { lomsBenchClient, type LomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { summariseCpuProfile, type ProfileSummary } from '../infra/cpuProfile';
 import { runPgbench, type PgbenchMode } from '../infra/pgbench';
@@ -33,40 +33,55 @@ export interface CeilingPoint {
   extended: LoadResult;
 }
 
+/** pgbench with the CreateOrder script at one concurrency and protocol. */
+export function createOrderPgbench(ctx: BenchContext, database: string, concurrency: number, mode: PgbenchMode): Promise<LoadResult> {
+  if (fs.readFileSync(scriptFiles.createOrder, 'utf8') !== createOrderScript) throw new Error(`${scriptFiles.createOrder} is stale`);
+  return runPgbench({
+    label: `ceiling create-order ${concurrency} clients -M ${mode}`,
+    script: scriptFiles.createOrder,
+    database,
+    clients: concurrency,
+    mode,
+    ...ctx.timing,
+    env: ctx.infra.pgbenchEnv,
+    say: ctx.say,
+  });
+}
+
 /** pgbench with the CreateOrder script at one concurrency, both protocols. */
 export async function createOrderCeiling(ctx: BenchContext, database: string, concurrency: number): Promise<CeilingPoint> {
-  if (fs.readFileSync(scriptFiles.createOrder, 'utf8') !== createOrderScript) throw new Error(`${scriptFiles.createOrder} is stale`);
-  const run = (mode: PgbenchMode) =>
-    runPgbench({
-      label: `ceiling create-order ${concurrency} clients -M ${mode}`,
-      script: scriptFiles.createOrder,
-      database,
-      clients: concurrency,
-      mode,
-      ...ctx.timing,
-      env: ctx.infra.pgbenchEnv,
-      say: ctx.say,
-    });
+  const run = (mode: PgbenchMode) => createOrderPgbench(ctx, database, concurrency, mode);
   return { concurrency, prepared: await run('prepared'), extended: await run('extended') };
 }
 
-const lomsEnv = (ctx: BenchContext, url: string, relay: boolean) => ({
+export const lomsEnv = (ctx: BenchContext, url: string, relay: boolean) => ({
   LOMS_DATABASE_URL: url,
   KAFKA_BROKERS: ctx.infra.brokers.join(','),
   ORDER_STATUS_TOPIC: `bench.create-order.${Date.now()}`,
   OUTBOX_RELAY_ENABLED: String(relay),
 });
 
+/** The create-order load through `client` while `services` (the LOMS processes it reaches) are sampled. */
+export function createOrderLoad(
+  ctx: BenchContext,
+  services: RunningService[],
+  client: LomsBenchClient,
+  concurrency: number,
+  label: string,
+) {
+  return measuredLoad(ctx, services, {
+    label,
+    concurrency,
+    operation: async (_, seq) => {
+      await client.call((c) => c.createOrder, { userId: uniqueUser(seq), items: randomOrderItems(skuRanges), idempotencyKey: '' });
+    },
+  });
+}
+
 async function loadCreateOrder(ctx: BenchContext, loms: RunningService, concurrency: number, label: string) {
   const client = lomsBenchClient(loms.grpcAddress);
   try {
-    return await measuredLoad(ctx, [loms], {
-      label,
-      concurrency,
-      operation: async (_, seq) => {
-        await client.call((c) => c.createOrder, { userId: uniqueUser(seq), items: randomOrderItems(skuRanges), idempotencyKey: '' });
-      },
-    });
+    return await createOrderLoad(ctx, [loms], client, concurrency, label);
   } finally {
     client.close();
   }

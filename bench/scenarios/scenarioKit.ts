@@ -3,6 +3,7 @@ import { runLoad, type LoadOptions, type LoadResult } from '../loadgen/runLoad';
 import type { BenchInfrastructure } from '../infra/benchInfrastructure';
 import { postgresPids, sampleResources, sampleSelf, type ResourceFigures } from '../infra/resourceSampler';
 import type { RunningService } from '../infra/serviceProcess';
+import type { Machine } from '../report/machine';
 
 export interface BenchTiming {
   warmupMs: number;
@@ -44,6 +45,8 @@ export interface ScenarioResult {
   notes: string[];
   /** Every raw measurement, for the JSON output. */
   raw: Record<string, unknown>;
+  /** Set when the result comes from a run of its own (`make bench SCENARIO=…`), not from the report's full run. */
+  measuredApart?: { machine: Machine; timing: BenchTiming; minutes: number };
 }
 
 export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
@@ -63,7 +66,7 @@ export async function measuredLoad(
   options: Omit<LoadOptions, 'durationMs' | 'warmupMs' | 'maxCalls'> & Partial<BenchTiming>,
 ): Promise<{ load: LoadResult; resources: Record<string, ResourceFigures> }> {
   const sampler = sampleResources([
-    ...services.map((s) => ({ name: s.name, pids: () => [s.pid] })),
+    ...services.map((s) => ({ name: s.label, pids: () => [s.pid] })),
     { name: 'postgres', pids: () => postgresPids(ctx.infra.dataDir) },
   ]);
   const self = sampleSelf();
