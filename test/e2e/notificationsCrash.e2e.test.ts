@@ -11,7 +11,7 @@ import {
   testKafka,
   type Status,
 } from '../../services/notifications/test/integration/statusEvents';
-import { notificationCount, recordedNotifications } from './support/lomsChecks';
+import { eventIdsByOrder, notificationCount, recordedNotifications } from './support/lomsChecks';
 import { report } from './support/measurements';
 import { quickGroupEnv } from './support/stackEnv';
 
@@ -114,8 +114,8 @@ describe('Notifications killed with SIGKILL in the middle of a batch', () => {
     expect(await notificationCount(pool!)).toBe(sent.length);
     expect(new Set(recorded.map((n) => n.eventId))).toEqual(new Set(sent.map((e) => e.eventId)));
     // Each order's events were recorded in the order they were sent (a redelivery never reorders).
-    const sentOrder = byOrder(sent);
-    const recordedOrder = byOrder(recorded);
+    const sentOrder = eventIdsByOrder(sent);
+    const recordedOrder = eventIdsByOrder(recorded);
     expect(recordedOrder).toEqual(sentOrder);
 
     // Offsets were committed only for stored events: the group ends at the end of every partition.
@@ -144,9 +144,3 @@ describe('Notifications killed with SIGKILL in the middle of a batch', () => {
     });
   }, 120_000);
 });
-
-function byOrder(rows: { eventId: string; orderId: number }[]): Record<number, string[]> {
-  const grouped: Record<number, string[]> = {};
-  for (const r of rows) (grouped[r.orderId] ??= []).push(r.eventId);
-  return grouped;
-}

@@ -13,6 +13,7 @@ import { seededLomsDatabase } from '../../services/loms/test/integration/lomsTes
 import { checkoutReplicasCaller, lomsReplicasCaller } from '../e2e/support/grpcClients';
 import {
   brokenStockInvariants,
+  eventIdsByOrder,
   outboxEvents,
   recordedNotifications,
   setStock,
@@ -233,7 +234,7 @@ describe('three LOMS, two Checkout and two Notifications replicas under load', (
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect((await recordedNotifications(notificationsDb!)).length).toBe(events.length);
       expect(new Set(recorded.map((n) => n.eventId))).toEqual(new Set(events.map((e) => e.eventId)));
-      expect(byOrder(recorded)).toEqual(byOrder(events));
+      expect(eventIdsByOrder(recorded)).toEqual(eventIdsByOrder(events));
 
       report('replicas under faults', {
         ordersAcknowledged: acknowledged.size,
@@ -254,9 +255,3 @@ describe('three LOMS, two Checkout and two Notifications replicas under load', (
     }
   }, 240_000);
 });
-
-function byOrder(rows: { eventId: string; orderId: number }[]): Record<number, string[]> {
-  const grouped: Record<number, string[]> = {};
-  for (const r of rows) (grouped[r.orderId] ??= []).push(r.eventId);
-  return grouped;
-}

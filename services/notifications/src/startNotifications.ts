@@ -119,6 +119,7 @@ export function startNotifications(
         deadLetters: createDeadLetters(kafka, { timeoutMs: 10_000 }),
         onDeadLetter: (kind) => metrics.deadLettered(kind),
         onLag: metrics.consumerLag,
+        onMemberReplaced: () => metrics.memberReplaced(),
         onFatal: options.onFatal ?? (() => undefined),
         logger,
       });

@@ -29,6 +29,13 @@ export async function outboxEvents(loms: Pool): Promise<OutboxEvent[]> {
   }));
 }
 
+/** Each order's event ids in the order the rows come: comparing two of them compares the per-order orders. */
+export function eventIdsByOrder(rows: { eventId: string; orderId: number }[]): Record<number, string[]> {
+  const grouped: Record<number, string[]> = {};
+  for (const r of rows) (grouped[r.orderId] ??= []).push(r.eventId);
+  return grouped;
+}
+
 export async function unpublishedCount(loms: Pool): Promise<number> {
   const { rows } = await loms.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL');
   return Number(rows[0]?.n ?? 0);

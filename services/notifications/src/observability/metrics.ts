@@ -12,6 +12,8 @@ export interface NotificationsMetrics {
   deadLettered(kind: DeadLetterKind): void;
   versionGap(): void;
   superseded(): void;
+  /** A consumer member that kafkajs gave up on was replaced by a new one. */
+  memberReplaced(): void;
   consumerLag(partition: number, messages: number): void;
   /** Messages of one slice of a fetched batch, recorded by one transaction. */
   consumedBatch(messages: number): void;
@@ -68,6 +70,11 @@ export function createNotificationsMetrics(registry: Registry): NotificationsMet
     help: "Events older than their order's latest recorded version: kept for deduplication, neither listed nor delivered",
     registers: [registry],
   });
+  const membersReplaced = new Counter({
+    name: 'notifications_consumer_members_replaced_total',
+    help: 'Consumer group members replaced by a new one after kafkajs gave up on them (an error it does not retry)',
+    registers: [registry],
+  });
   // Every series exists from the start, so that increase() sees the first event after a restart.
   for (const kind of deadLetterKinds) deadLettered.inc({ kind }, 0);
   for (const channel of ['log', 'webhook']) {
@@ -82,6 +89,7 @@ export function createNotificationsMetrics(registry: Registry): NotificationsMet
     deadLettered: (kind) => deadLettered.inc({ kind }),
     versionGap: () => versionGaps.inc(),
     superseded: () => superseded.inc(),
+    memberReplaced: () => membersReplaced.inc(),
     consumerLag: (partition, messages) => lag.set({ partition: String(partition) }, messages),
     consumedBatch: (messages) => consumedBatchSize.observe(messages),
   };

@@ -12,7 +12,7 @@ import { recordStatusChange } from '../../src/app/recordStatusChange';
 import { recordStatusChanges, type RecordResult, type RecordStatusChangesDeps } from '../../src/app/recordStatusChanges';
 import type { StatusChangeCandidate } from '../../src/domain/statusChange';
 import { notificationsStore } from '../../src/storage/notifications';
-import { startStatusConsumer, type StatusConsumer } from '../../src/transport/kafka/consumer';
+import { startStatusConsumer, type StatusConsumer, type StatusConsumerOptions } from '../../src/transport/kafka/consumer';
 import { createDeadLetters } from '../../src/transport/kafka/deadLetters';
 import { connectProducer, messageOf, statusEvent, testKafka, uniqueUserId } from './statusEvents';
 
@@ -135,6 +135,7 @@ describe('the consumer in batches', () => {
     recordBatch: (c: StatusChangeCandidate[]) => Promise<RecordResult[]>,
     fatal: Error[],
     sizes: number[],
+    rejoin?: StatusConsumerOptions['rejoin'],
   ) {
     const kafka = createKafka({ clientId: `${topic}-test`, brokers: broker.brokers, logger });
     return startStatusConsumer({
@@ -148,6 +149,7 @@ describe('the consumer in batches', () => {
       onBatch: (n) => sizes.push(n),
       deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
       onDeadLetter: () => undefined,
+      rejoin,
       onFatal: (err) => fatal.push(err),
       logger,
     });
@@ -226,7 +228,8 @@ describe('the consumer in batches', () => {
     const { deps, counts } = depsOf(batched);
     const fatal: Error[] = [];
     const sizes: number[] = [];
-    // The database has the batch, then the process dies before a single offset is resolved (kafkajs stops for good on a TypeError).
+    // The database has the batch, then the process dies before a single offset is resolved (kafkajs stops for good
+    // on a TypeError, and no new member is tried).
     const crashing = startConsumer(
       topic,
       async (c) => {
@@ -235,6 +238,7 @@ describe('the consumer in batches', () => {
       },
       fatal,
       sizes,
+      { attempts: 0, firstDelayMs: 0, stableAfterMs: 0 },
     );
     await eventually(
       'the crash',

@@ -2,7 +2,7 @@ import { createKafka, createLogger } from '@shop/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KafkaBroker, startKafkaBroker } from '@shop/devstack';
 import { eventually } from '@shop/testkit';
-import { startStatusConsumer } from '../../src/transport/kafka/consumer';
+import { startStatusConsumer, type StatusConsumerOptions } from '../../src/transport/kafka/consumer';
 import { createDeadLetters } from '../../src/transport/kafka/deadLetters';
 import { connectProducer, messageOf, statusEvent, testKafka } from './statusEvents';
 
@@ -16,30 +16,36 @@ afterAll(async () => {
   await broker?.stop();
 });
 
+/** A consumer of `name`'s group and topic that tries 2 new members, 100 ms apart, before it reports a fatal error. */
+function rejoiningConsumer(name: string, recordBatch: StatusConsumerOptions['recordBatch']) {
+  const logger = createLogger('notifications', 'silent');
+  const kafka = createKafka({ clientId: name, brokers: broker.brokers, logger });
+  const fatal: Error[] = [];
+  const consumer = startStatusConsumer({
+    kafka,
+    groupId: name,
+    topic: `${name}.order-status`,
+    sessionTimeoutMs: 6_000,
+    fetchMaxWaitMs: 100,
+    recordBatch,
+    maxRecordBatch: 100,
+    deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
+    onDeadLetter: () => undefined,
+    rejoin: { attempts: 2, firstDelayMs: 100, stableAfterMs: 60_000 },
+    onFatal: (err) => fatal.push(err),
+    logger,
+  });
+  return { consumer, fatal };
+}
+
 describe('the order status consumer', () => {
   it('replaces a member that kafkajs gave up on, and goes on from the uncommitted offset', async () => {
-    const logger = createLogger('notifications', 'silent');
-    const kafka = createKafka({ clientId: 'rejoin-test', brokers: broker.brokers, logger });
-    const fatal: Error[] = [];
     const seen: number[] = [];
-    const consumer = startStatusConsumer({
-      kafka,
-      groupId: 'rejoin-test',
-      topic: 'rejoin.order-status',
-      sessionTimeoutMs: 6_000,
-      fetchMaxWaitMs: 100,
-      // The first member meets an error kafkajs does not retry (a TypeError); the next one records.
-      recordBatch: async (candidates) => {
-        seen.push(...candidates.map((c) => c.orderId));
-        if (seen.length === 1) throw new TypeError('cannot read properties of undefined');
-        return candidates.map(() => 'recorded' as const);
-      },
-      maxRecordBatch: 100,
-      deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
-      onDeadLetter: () => undefined,
-      rejoin: { attempts: 2, firstDelayMs: 100, stableAfterMs: 60_000 },
-      onFatal: (err) => fatal.push(err),
-      logger,
+    // The first member meets an error kafkajs does not retry (a TypeError); the next one records.
+    const { consumer, fatal } = rejoiningConsumer('rejoin', async (candidates) => {
+      seen.push(...candidates.map((c) => c.orderId));
+      if (seen.length === 1) throw new TypeError('cannot read properties of undefined');
+      return candidates.map(() => 'recorded' as const);
     });
     const producer = await connectProducer(testKafka(broker.brokers));
     try {
@@ -59,27 +65,11 @@ describe('the order status consumer', () => {
   });
 
   it('stops for good, and says so, once its new members keep failing', async () => {
-    const logger = createLogger('notifications', 'silent');
-    const kafka = createKafka({ clientId: 'crash-test', brokers: broker.brokers, logger });
-    const fatal: Error[] = [];
     let attempts = 0;
-    const consumer = startStatusConsumer({
-      kafka,
-      groupId: 'crash-test',
-      topic: 'crash.order-status',
-      sessionTimeoutMs: 6_000,
-      fetchMaxWaitMs: 100,
-      // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
-      recordBatch: async () => {
-        attempts++;
-        throw new TypeError('cannot read properties of undefined');
-      },
-      maxRecordBatch: 100,
-      deadLetters: createDeadLetters(kafka, { timeoutMs: 5_000 }),
-      onDeadLetter: () => undefined,
-      rejoin: { attempts: 2, firstDelayMs: 100, stableAfterMs: 60_000 },
-      onFatal: (err) => fatal.push(err),
-      logger,
+    // A bug in our own code: kafkajs treats a TypeError as unrecoverable.
+    const { consumer, fatal } = rejoiningConsumer('crash', async () => {
+      attempts++;
+      throw new TypeError('cannot read properties of undefined');
     });
     const producer = await connectProducer(testKafka(broker.brokers));
     try {

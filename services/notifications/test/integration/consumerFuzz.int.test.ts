@@ -233,6 +233,7 @@ describe('the order status consumer under fuzzed input', () => {
         const rejected = dead.filter((d) => d.mutation.rejectedByDatabase).length;
         expect(await service.metric('notifications_dead_lettered_total{kind="rejected"}')).toBe(rejectedBefore + rejected);
         expect(fatal).toEqual([]);
+        expect(await service.metric('notifications_consumer_members_replaced_total')).toBe(0);
 
         totals.messages += planned.length;
         totals.valid += valid.length;
@@ -255,6 +256,7 @@ describe('the order status consumer under fuzzed input', () => {
     );
     expect(await service.readyz()).toBe(200);
     expect(fatal).toEqual([]);
+    expect(await service.metric('notifications_consumer_members_replaced_total')).toBe(0);
   }, 120_000);
 });
 

@@ -82,6 +82,7 @@ describe('a message that cannot be read or stored', () => {
     expect(await service.metric('notifications_dead_lettered_total{kind="unreadable"}')).toBe(2);
     expect(await service.metric('notifications_dead_lettered_total{kind="rejected"}')).toBe(1);
     expect(fatal).toEqual([]);
+    expect(await service.metric('notifications_consumer_members_replaced_total')).toBe(0);
     expect(await service.readyz()).toBe(200);
   });
 
@@ -111,6 +112,7 @@ describe('a message that cannot be read or stored', () => {
     expect(recorded.map((n) => n.eventId)).toEqual([event.eventId]);
     expect(deadLetters.messages.length).toBe(deadBefore);
     expect(fatal).toEqual([]);
+    expect(await service.metric('notifications_consumer_members_replaced_total')).toBe(0);
   }, 90_000);
 
   it('is retried, not dead-lettered, while its statements time out behind a lock, and recorded once the lock is gone', async () => {
@@ -139,5 +141,6 @@ describe('a message that cannot be read or stored', () => {
     expect(recorded.map((n) => n.eventId)).toEqual([event.eventId]);
     expect(deadLetters.messages.length).toBe(deadBefore);
     expect(fatal).toEqual([]);
+    expect(await service.metric('notifications_consumer_members_replaced_total')).toBe(0);
   }, 90_000);
 });

@@ -21,6 +21,8 @@ export interface StatusConsumerOptions extends StatusBatchHandlerOptions {
    * group for `stableAfterMs` ends the row.
    */
   rejoin?: { attempts: number; firstDelayMs: number; stableAfterMs: number };
+  /** A member kafkajs gave up on is being replaced by a new one. */
+  onMemberReplaced?: (err: Error) => void;
   /** The consumer stopped for good: the process should exit and be restarted. */
   onFatal: (err: Error) => void;
   logger: Logger;
@@ -56,6 +58,7 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
       options.onFatal(err);
       return;
     }
+    options.onMemberReplaced?.(err);
     const delayMs = Math.min(longestRejoinDelayMs, rejoin.firstDelayMs * 2 ** failedInARow++);
     logger.error(
       { err, delay_ms: delayMs, attempt: failedInARow },
