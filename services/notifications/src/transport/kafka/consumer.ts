@@ -48,9 +48,10 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
   let joined = false;
   let stopping = false;
 
-  const replace = (err: Error) => {
+  /** Replaces `failed` if it is the current member and no replacement is under way: one report a member counts. */
+  const replace = (failed: Consumer, err: Error) => {
+    if (stopping || rejoinTimer !== undefined || member?.consumer !== failed) return;
     joined = false;
-    if (stopping) return;
     if (joinedAt !== undefined && Date.now() - joinedAt >= rejoin.stableAfterMs) failedInARow = 0;
     joinedAt = undefined;
     if (failedInARow >= rejoin.attempts) {
@@ -89,7 +90,7 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       joined = false;
       if (payload.restart) logger.warn({ err: payload.error.message }, 'order status consumer crashed; kafkajs restarts it');
-      else replace(payload.error);
+      else replace(consumer, payload.error);
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => options.onLag?.(payload.partition, Number(payload.offsetLag)));
     consumer.on(consumer.events.STOP, () => {
@@ -107,7 +108,7 @@ export function startStatusConsumer(options: StatusConsumerOptions): StatusConsu
         eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
           handleBatch(batch, { resolveOffset, heartbeat, isActive: () => isRunning() && !isStale() }),
       });
-    })().catch((err: unknown) => replace(err instanceof Error ? err : new Error(String(err))));
+    })().catch((err: unknown) => replace(consumer, err instanceof Error ? err : new Error(String(err))));
     return { consumer, running };
   };
 
