@@ -2,11 +2,11 @@
 // same database and broker, the load generator's one channel balancing round robin over their addresses;
 // pgbench with the same statement first at each concurrency (the machine's ceiling in the same run).
 import os from 'node:os';
+import { readMetrics, sumOfSeries } from '@shop/devstack';
 import { lomsReplicasBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { sampleMachineCpu, type MachineCpu, type ResourceFigures } from '../infra/resourceSampler';
 import { seedBenchStock } from '../infra/seedBenchData';
-import { readMetrics, sumOfSeries } from '../infra/serviceMetrics';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { createOrderLoad, createOrderPgbench, lomsEnv } from './createOrder';

@@ -16,3 +16,4 @@ export * from './serviceBundle';
 export * from './waitForReady';
 export * from './childProcess';
 export * from './bundleProcess';
+export * from './serviceMetrics';

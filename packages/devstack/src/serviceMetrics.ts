@@ -1,5 +1,5 @@
-// Figures a running service reports on its admin port's /metrics (Prometheus text), read before and after a
-// load point to see what each replica did in it.
+// Figures a running service reports on its admin port's /metrics (Prometheus text): what the bench reads of each
+// replica over a load point, and what tests assert on.
 
 /** The sum of the samples of `name` whose labels include every one of `labels` (all its series when none). */
 export function sumOfSeries(metricsText: string, name: string, labels: Record<string, string> = {}): number {
@@ -10,8 +10,8 @@ export function sumOfSeries(metricsText: string, name: string, labels: Record<st
     .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
 
-export async function readMetrics(adminPort: number): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { signal: AbortSignal.timeout(5_000) });
+export async function readMetrics(adminPort: number, timeoutMs = 5_000): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!response.ok) throw new Error(`/metrics on port ${adminPort} answered ${response.status}`);
   return response.text();
 }
