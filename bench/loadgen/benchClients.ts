@@ -51,6 +51,8 @@ export const lomsReplicasBenchClient = (addresses: string): LomsBenchClient =>
     'grpc.default_authority': 'localhost',
   });
 
+export type CheckoutBenchClient = BenchClient<checkout.CheckoutServiceClient>;
+
 /** TLS only: each operation sends its own shopper's token (`bearer(await devToken(...))`). */
-export const checkoutBenchClient = (address: string) =>
+export const checkoutBenchClient = (address: string): CheckoutBenchClient =>
   benchClient((a, c) => new checkout.CheckoutServiceClient(a, c), address, clientCredentials({ caFile: path.join(certsDir(), 'ca.crt') }));

@@ -1,11 +1,9 @@
 // create-order: CreateOrder of 3 random SKUs out of 10,000 x 2 warehouses at 1, 16 and 64 in flight,
 // each point beside pgbench running the same statement at the same concurrency (the ceiling).
 import fs from 'node:fs';
-import path from 'node:path';
 import { Client } from 'pg';
 import { lomsBenchClient, type LomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
-import { summariseCpuProfile, type ProfileSummary } from '../infra/cpuProfile';
 import { runPgbench, type PgbenchMode } from '../infra/pgbench';
 import { seedBenchStock } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
@@ -22,8 +20,8 @@ import {
   uniqueUser,
   type BenchContext,
   type ScenarioResult,
-  type Table,
 } from './scenarioKit';
+import { profiledRun, profileTables } from './profiledRun';
 
 export const concurrencies = [1, 16, 64] as const;
 
@@ -118,7 +116,11 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
     await loms.stop();
   }
 
-  const profile = await profileCreateOrder(ctx, url);
+  const profile = await profiledRun(ctx, {
+    service: { name: 'loms', env: lomsEnv(ctx, url, false) },
+    keptAs: 'loms-create-order',
+    load: (loms) => loadCreateOrder(ctx, loms, 16, 'create-order 16 in flight, LOMS under --cpu-prof'),
+  });
   const stock = await checkStock(url);
 
   const at16 = points.find((p) => p.concurrency === 16);
@@ -175,7 +177,7 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
         'CPU per order of each process at each point (LOMS relay off; PostgreSQL is all its processes).',
         points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.service.throughput, resources: p.resources })),
       ),
-      ...profileTables(profile),
+      ...profileTables('LOMS', '16 orders in flight', profile),
     ],
     resources,
     verdicts: [
@@ -216,52 +218,4 @@ async function markOutboxPublished(url: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** One 16-in-flight run of a LOMS started with --cpu-prof, not measured (profiling slows it down). */
-async function profileCreateOrder(ctx: BenchContext, url: string): Promise<ProfileSummary | undefined> {
-  const dir = path.join(ctx.workDir, 'profile');
-  fs.mkdirSync(dir, { recursive: true });
-  const loms = await startService({
-    name: 'loms',
-    root: ctx.root,
-    env: lomsEnv(ctx, url, false),
-    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
-    say: ctx.say,
-  });
-  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
-  let window;
-  try {
-    const fromUs = monotonicUs() + ctx.timing.warmupMs * 1000;
-    await loadCreateOrder(ctx, loms, 16, 'create-order 16 in flight, LOMS under --cpu-prof');
-    window = { fromUs, toUs: monotonicUs() };
-  } finally {
-    await loms.stop();
-  }
-  const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) {
-    ctx.say('no CPU profile was written');
-    return undefined;
-  }
-  const kept = path.join(ctx.root, 'bench', 'results', 'loms-create-order.cpuprofile');
-  fs.mkdirSync(path.dirname(kept), { recursive: true });
-  fs.copyFileSync(path.join(dir, file), kept);
-  return summariseCpuProfile(kept, window);
-}
-
-/** Where LOMS' busy CPU went, by area and by function. */
-export function profileTables(profile: ProfileSummary | undefined): Table[] {
-  if (!profile) return [{ caption: 'No CPU profile was written.', headers: [], rows: [] }];
-  return [
-    {
-      caption: `Where LOMS' CPU goes at 16 in flight (node --cpu-prof, load window only, ${fmt.pct(profile.busyShare)} of samples busy; shares of busy samples; the profile is kept in bench/results/loms-create-order.cpuprofile).`,
-      headers: ['area', 'share of busy CPU'],
-      rows: profile.areas.slice(0, 10).map((a) => [a.area, fmt.pct(a.share)]),
-    },
-    {
-      caption: 'Its hottest functions by self time.',
-      headers: ['function', 'share of busy CPU'],
-      rows: profile.functions.slice(0, 10).map((f) => [`\`${f.name.replace(/`/g, '')}\``, fmt.pct(f.share)]),
-    },
-  ];
 }

@@ -1,8 +1,9 @@
 // purchase: AddToCart x3 + Purchase through Checkout, which calls ProductService (no limit, no latency)
-// and LOMS; one operation is those four calls for a user of its own.
+// and LOMS; one operation is those four calls for a user of its own. After the measured points, one
+// 16-in-flight run against a Checkout under --cpu-prof says where its CPU goes.
 import { bearer, devToken } from '@shop/devstack';
-import { checkoutBenchClient } from '../loadgen/benchClients';
-import type { LoadResult } from '../loadgen/runLoad';
+import { checkoutBenchClient, type CheckoutBenchClient } from '../loadgen/benchClients';
+import { runLoad, type LoadResult } from '../loadgen/runLoad';
 import { seedBenchStock, writeCatalogue } from '../infra/seedBenchData';
 import { startService, type RunningService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
@@ -19,6 +20,7 @@ import {
   type BenchContext,
   type ScenarioResult,
 } from './scenarioKit';
+import { profiledRun, profileTables, type KeptProfile } from './profiledRun';
 
 const purchaseConcurrencies = [1, 16] as const;
 
@@ -30,6 +32,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
   const started: RunningService[] = [];
   const resources = {};
   const points: { concurrency: number; load: LoadResult; resources: Record<string, ResourceFigures> }[] = [];
+  let profile: KeptProfile | undefined;
   try {
     const products = await startService({
       name: 'products',
@@ -45,41 +48,40 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
       say: ctx.say,
     });
     started.push(loms);
-    const checkout = await startService({
-      name: 'checkout',
-      root: ctx.root,
-      env: {
-        CHECKOUT_DATABASE_URL: checkoutUrl,
-        LOMS_ADDR: loms.grpcAddress,
-        PRODUCTS_ADDR: products.grpcAddress,
-        PRODUCTS_RATE_LIMIT_RPS: '0',
-      },
-      say: ctx.say,
-    });
+    const checkoutEnv = {
+      CHECKOUT_DATABASE_URL: checkoutUrl,
+      LOMS_ADDR: loms.grpcAddress,
+      PRODUCTS_ADDR: products.grpcAddress,
+      PRODUCTS_RATE_LIMIT_RPS: '0',
+    };
+    const checkout = await startService({ name: 'checkout', root: ctx.root, env: checkoutEnv, say: ctx.say });
     started.push(checkout);
-    const client = checkoutBenchClient(checkout.grpcAddress);
-    try {
+    await withClient(checkout, async (client) => {
       for (const concurrency of purchaseConcurrencies) {
         // Users of earlier points must not be reused: their carts were bought, but keep them apart anyway.
-        const userBase = concurrency * 10_000_000;
         const measured = await measuredLoad(ctx, [checkout, loms, products], {
           label: `purchase ${concurrency} in flight`,
           concurrency,
-          operation: async (_, seq) => {
-            const userId = userBase + uniqueUser(seq);
-            // A new shopper a purchase: Checkout verifies each token once, then serves the rest from its cache.
-            const token = bearer(await devToken({ userId }));
-            for (const item of randomOrderItems(skuRanges))
-              await client.call((c) => c.addToCart, { userId, sku: item.sku, count: item.count }, token);
-            await client.call((c) => c.purchase, { userId, idempotencyKey: '' }, token);
-          },
+          operation: buying(client, concurrency * 10_000_000),
         });
         mergeResources(resources, measured.resources);
         points.push({ concurrency, load: measured.load, resources: measured.resources });
       }
-    } finally {
-      client.close();
-    }
+    });
+    await started.pop()?.stop();
+    profile = await profiledRun(ctx, {
+      service: { name: 'checkout', env: checkoutEnv },
+      keptAs: 'checkout-purchase',
+      load: (profiled) =>
+        withClient(profiled, (client) =>
+          runLoad({
+            ...ctx.timing,
+            label: 'purchase 16 in flight, Checkout under --cpu-prof',
+            concurrency: 16,
+            operation: buying(client, 99_000_000),
+          }),
+        ),
+    });
   } finally {
     for (const s of started.reverse()) await s.stop();
   }
@@ -106,6 +108,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
         'CPU per purchase (3 AddToCart + Purchase) of each process at each point.',
         points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.load.throughput, resources: p.resources })),
       ),
+      ...profileTables('Checkout', '16 purchases in flight', profile),
     ],
     resources,
     verdicts: [
@@ -127,6 +130,27 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
     notes: [
       `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} unbalanced rows, ${stock.driftRows} rows off their ledger.`,
     ],
-    raw: { points, stock },
+    raw: { points, profile, stock },
+  };
+}
+
+async function withClient<T>(checkout: RunningService, use: (client: CheckoutBenchClient) => Promise<T>): Promise<T> {
+  const client = checkoutBenchClient(checkout.grpcAddress);
+  try {
+    return await use(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** One purchase an operation, each by a shopper of its own (users from userBase up): a new token, 3 adds, the purchase. */
+function buying(client: CheckoutBenchClient, userBase: number) {
+  return async (_: number, seq: number) => {
+    const userId = userBase + uniqueUser(seq);
+    // Checkout verifies each token once, then serves the rest of the purchase from its cache.
+    const token = bearer(await devToken({ userId }));
+    for (const item of randomOrderItems(skuRanges))
+      await client.call((c) => c.addToCart, { userId, sku: item.sku, count: item.count }, token);
+    await client.call((c) => c.purchase, { userId, idempotencyKey: '' }, token);
   };
 }

@@ -27,12 +27,9 @@ export async function addToCart(deps: AddToCartDeps, input: { userId: number; sk
   if (stock.status === 'rejected') throw stock.reason;
   const wanted = unitsOfSku + count;
   if (stock.value < wanted) throw new InsufficientStockError(sku, wanted, stock.value);
-  // The stock check is advisory (stock moves on); the cart's bounds are not: concurrent adds to one
-  // cart take its lock, so each one's conditional add sees what the others added.
-  const added = await deps.db.inTransaction(async (tx) => {
-    await deps.carts.lock(tx, userId);
-    return deps.carts.addUnits(tx, userId, sku, count);
-  });
+  // The stock check is advisory (stock moves on); the cart's bounds are not: each add decides holding the
+  // cart's lock, so concurrent adds to one cart see what the others added.
+  const added = await deps.carts.addUnits(deps.db.pool, userId, sku, count);
   if (added.refusal) throw refusalError(added, sku, count);
 }
 

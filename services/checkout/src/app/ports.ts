@@ -5,9 +5,8 @@ import type { AddRefusal, CartItem } from '../domain/cart';
 export type { Queryable };
 
 export interface Db {
-  /** For single statements outside a transaction. */
+  /** Every Checkout write is one statement (or one function call), so none needs a transaction of its own. */
   pool: Queryable;
-  inTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
 }
 
 /** What an add did: the line's new count, or the bound it would have passed and the units the line held. */
@@ -25,9 +24,10 @@ export interface CartShape {
 }
 
 export interface CartStore {
-  /** Holds the user's cart until the transaction ends, so that adds to one cart see each other. */
-  lock(q: Queryable, userId: number): Promise<void>;
-  /** Adds `count` units in one conditional statement, unless the cart rules (domain/cart) refuse them. */
+  /**
+   * Adds `count` units unless the cart rules (domain/cart) refuse them, deciding under the cart's lock in one
+   * call, so that concurrent adds to one cart see each other.
+   */
   addUnits(q: Queryable, userId: number, sku: number, count: number): Promise<AddedUnits>;
   /** Removes up to `count` units; the line goes when it reaches 0. */
   removeUnits(q: Queryable, userId: number, sku: number, count: number): Promise<void>;

@@ -4,34 +4,16 @@ import type { CartStore } from '../app/ports';
 import { maxDistinctSkus, maxItemCount, type CartItem } from '../domain/cart';
 
 export const cartItems: CartStore = {
-  async lock(q, userId) {
-    // The upsert takes the row lock whether or not the cart had a row yet.
-    await q.query({
-      name: 'cart-lock',
-      text: `INSERT INTO carts (user_id) VALUES ($1)
-             ON CONFLICT (user_id) DO UPDATE SET generation = carts.generation`,
-      values: [userId],
-    });
-  },
-
   async addUnits(q, userId, sku, count) {
-    // domain/cart refusalToAdd in one statement: a line may grow to $4 units, a new line needs fewer than $5 lines.
-    const { rows } = await q.query<{ count: number | null; before: number | null }>({
+    // domain/cart refusalToAdd under the cart's row lock, in one call (migrations/checkout, cart_add_units).
+    const { rows } = await q.query<{ new_count: number | null; units_before: number | null }>({
       name: 'cart-add-units',
-      text: `WITH line AS (SELECT count FROM cart_items WHERE user_id = $1 AND sku = $2),
-                  added AS (
-                    INSERT INTO cart_items (user_id, sku, count)
-                    SELECT $1::bigint, $2::bigint, $3::integer
-                    WHERE EXISTS (SELECT 1 FROM line) OR (SELECT count(*) FROM cart_items WHERE user_id = $1) < $5
-                    ON CONFLICT (user_id, sku) DO UPDATE SET count = cart_items.count + excluded.count
-                    WHERE cart_items.count + excluded.count <= $4
-                    RETURNING count)
-             SELECT (SELECT count FROM added) AS count, (SELECT count FROM line) AS before`,
+      text: 'SELECT new_count, units_before FROM cart_add_units($1, $2, $3, $4, $5)',
       values: [userId, sku, count, maxItemCount, maxDistinctSkus],
     });
     const row = rows[0];
-    if (row?.count != null) return { count: row.count };
-    return row?.before == null ? { refusal: 'CART_FULL', unitsOfSku: 0 } : { refusal: 'LINE_FULL', unitsOfSku: row.before };
+    if (row?.new_count != null) return { count: row.new_count };
+    return row?.units_before == null ? { refusal: 'CART_FULL', unitsOfSku: 0 } : { refusal: 'LINE_FULL', unitsOfSku: row.units_before };
   },
 
   async removeUnits(q, userId, sku, count) {

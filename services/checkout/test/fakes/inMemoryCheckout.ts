@@ -3,7 +3,7 @@ import type { AddedUnits, CartStore, Db, Loms, Product, ProductCatalogue, Purcha
 import { refusalToAdd, type CartItem } from '../../src/domain/cart';
 import { ProductNotFoundError } from '../../src/domain/errors';
 
-export const fakeDb: Db = { pool: {} as Queryable, inTransaction: (work) => work({} as Queryable) };
+export const fakeDb: Db = { pool: {} as Queryable };
 
 export class InMemoryCarts implements CartStore {
   readonly lines = new Map<number, Map<number, number>>();
@@ -15,9 +15,6 @@ export class InMemoryCarts implements CartStore {
     return cart;
   }
 
-  lock() {
-    return Promise.resolve();
-  }
   addUnits(_q: Queryable, userId: number, sku: number, count: number): Promise<AddedUnits> {
     const cart = this.cart(userId);
     const unitsOfSku = cart.get(sku) ?? 0;
