@@ -93,7 +93,13 @@ describe('the outbox relay in front of a synchronous standby', () => {
       pool!,
       createKafka({ clientId: 'fence-relay', brokers: broker!.brokers, logger }).producer({ allowAutoTopicCreation: true }),
       logger,
-      { topics: { orderStatus: topic, stockLevels: 'fence.stock-levels' }, batchSize: 100, pollIntervalMs: 20, sendTimeoutMs: 2_000 },
+      {
+        topics: { orderStatus: topic, stockLevels: 'fence.stock-levels' },
+        batchSize: 100,
+        pollIntervalMs: 20,
+        minPollGapMs: 0,
+        sendTimeoutMs: 2_000,
+      },
     );
     const writer = new Client({ connectionString: postgres!.primary.url('loms') });
     const inserter = new Client({ connectionString: postgres!.primary.url('loms') });

@@ -26,6 +26,7 @@ export const lomsConfigSchema = z.object({
   OUTBOX_RELAY_ENABLED: boolFlag(true),
   OUTBOX_BATCH_SIZE: positiveInt(500),
   OUTBOX_POLL_INTERVAL: durationMs('100ms'),
+  OUTBOX_MIN_POLL_GAP: durationMs('50ms'),
   OUTBOX_SEND_TIMEOUT: durationMs('10s'),
   OUTBOX_RETENTION: durationMs('24h'),
   OUTBOX_CLEANUP_INTERVAL: durationMs('10s'),

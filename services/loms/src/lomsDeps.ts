@@ -1,5 +1,6 @@
 // Wires the use cases' ports to PostgreSQL (and its clock), the process's ids and trace context, coalesces
-// concurrent CreateOrder calls into batches, and counts status changes once their transaction has committed.
+// concurrent CreateOrder calls into batches, and counts status changes once their transaction has committed
+// (and tells the outbox relay that there is something to publish).
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import { coalescer, type Database, type Queryable } from '@shop/platform';
@@ -20,6 +21,8 @@ export function lomsDeps(
     allocationStrategy: AllocationStrategy;
     /** LOMS passes its configuration; tests run on these defaults. */
     orderBatches?: { maxSize: number; inFlight: number; maxWaiting: number };
+    /** Called after each commit that may have written outbox rows. */
+    onOutboxWritten?: () => void;
   },
   metrics?: LomsMetrics,
 ): LomsDeps {
@@ -38,6 +41,7 @@ export function lomsDeps(
   const createInBatch = inBatches('create_order', orderBatchWriter(db.pool, options.allocationStrategy));
   const changeInBatch = inBatches('status_change', statusChangeBatchWriter(db.pool));
   const inventory = inventoryRepository(db.pool);
+  const outboxWritten = options.onOutboxWritten ?? (() => undefined);
   return {
     async inTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
       const written: OrderStatusChanged[] = [];
@@ -46,6 +50,7 @@ export function lomsDeps(
         writtenIn.set(tx, written);
         return work(tx);
       });
+      outboxWritten();
       for (const event of written) metrics?.statusChanged(event.previousStatus, event.status);
       return result;
     },
@@ -53,6 +58,7 @@ export function lomsDeps(
       ...orders,
       async createReservingStock(order) {
         const outcome = await createInBatch(order);
+        if (outcome.kind !== 'keyTaken') outboxWritten();
         if (outcome.kind === 'created') {
           metrics?.orderCreated('awaiting_payment', 0);
           metrics?.statusChanged('NEW', 'AWAITING_PAYMENT');
@@ -64,6 +70,7 @@ export function lomsDeps(
       },
       async changeStatusIfUnchanged(event, settlement) {
         const applied = await changeInBatch({ event, settlement });
+        if (applied) outboxWritten();
         if (applied) metrics?.statusChanged(event.previousStatus, event.status);
         return applied;
       },

@@ -31,6 +31,27 @@ export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandl
     database: { url: config.LOMS_DATABASE_URL, sessionSettings: lomsSessionSettings },
     build: ({ db, registry }) => {
       const metrics = createLomsMetrics(registry, db.pool as unknown as Queryable);
+      const relay = config.OUTBOX_RELAY_ENABLED
+        ? startOutboxRelay(
+            db.pool,
+            createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
+              allowAutoTopicCreation: true,
+              maxInFlightRequests: 1,
+              createPartitioner: Partitioners.DefaultPartitioner,
+            }),
+            logger,
+            {
+              topics: { orderStatus: config.ORDER_STATUS_TOPIC, stockLevels: config.STOCK_LEVELS_TOPIC },
+              batchSize: config.OUTBOX_BATCH_SIZE,
+              pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
+              minPollGapMs: config.OUTBOX_MIN_POLL_GAP,
+              sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
+              onPublished: metrics.published,
+              onError: metrics.publishFailed,
+              onLeadership: metrics.relayActive,
+            },
+          )
+        : undefined;
       const deps = lomsDeps(
         db,
         {
@@ -41,6 +62,7 @@ export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandl
             inFlight: config.ORDER_BATCHES_IN_FLIGHT,
             maxWaiting: config.DB_POOL_QUEUE_MAX,
           },
+          onOutboxWritten: relay?.wake,
         },
         metrics,
       );
@@ -56,26 +78,6 @@ export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandl
             },
             onError: () => metrics.cancellerRun('error'),
           })
-        : undefined;
-      const relay = config.OUTBOX_RELAY_ENABLED
-        ? startOutboxRelay(
-            db.pool,
-            createKafka({ clientId: 'loms-outbox-relay', brokers: config.KAFKA_BROKERS, logger }).producer({
-              allowAutoTopicCreation: true,
-              maxInFlightRequests: 1,
-              createPartitioner: Partitioners.DefaultPartitioner,
-            }),
-            logger,
-            {
-              topics: { orderStatus: config.ORDER_STATUS_TOPIC, stockLevels: config.STOCK_LEVELS_TOPIC },
-              batchSize: config.OUTBOX_BATCH_SIZE,
-              pollIntervalMs: config.OUTBOX_POLL_INTERVAL,
-              sendTimeoutMs: config.OUTBOX_SEND_TIMEOUT,
-              onPublished: metrics.published,
-              onError: metrics.publishFailed,
-              onLeadership: metrics.relayActive,
-            },
-          )
         : undefined;
       const outboxCleanup = startOutboxCleanup(db.pool as unknown as Queryable, logger, {
         retentionMs: config.OUTBOX_RETENTION,

@@ -1,11 +1,14 @@
 // The outbox relay: publishes unpublished outbox rows to Kafka in order and marks them published
-// once the broker acknowledged. One relay is active across replicas; the others stand by.
+// once the broker acknowledged. One relay is active across replicas; the others stand by. Between polls it
+// sleeps for the poll interval, unless woken: LOMS wakes it when one of its transactions has written an
+// event, so that a change made here is published at once, and changes made during a batch go out in the next.
 import type { Pool } from 'pg';
 import type { Message, Producer } from 'kafkajs';
 import { withTimeout, type Logger, type Queryable } from '@shop/platform';
 import { awaitDurableCommits, fetchUnpublished, markPublished } from '../storage/outboxRelayQueries';
 import { outboxAddress, outboxMessage, type OutboxTopics } from '../transport/kafka/outboxMessage';
 import { startPublishSpans } from '../transport/kafka/publishSpans';
+import { sleeper } from './sleeper';
 import { advisoryLeadership, defaultLeadershipTiming } from './advisoryLeadership';
 
 /** Advisory lock key of the relay: any constant shared by all LOMS replicas. */
@@ -15,13 +18,24 @@ export interface OutboxRelayOptions {
   topics: OutboxTopics;
   batchSize: number;
   pollIntervalMs: number;
+  /**
+   * Woken, the relay polls no sooner than this after its last poll began: under load each batch then
+   * gathers what this much time committed, instead of one batch a commit.
+   */
+  minPollGapMs: number;
   sendTimeoutMs: number;
   onPublished?: (count: number) => void;
   onError?: (err: unknown) => void;
   onLeadership?: (active: boolean) => void;
 }
 
-export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger, options: OutboxRelayOptions): { stop(): Promise<void> } {
+export interface OutboxRelay {
+  /** An event was committed: poll now (or once minPollGapMs has passed) rather than after the poll interval. */
+  readonly wake: () => void;
+  stop(): Promise<void>;
+}
+
+export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger, options: OutboxRelayOptions): OutboxRelay {
   const leadership = advisoryLeadership(pool.options, relayLockKey, defaultLeadershipTiming, (reason) => {
     logger.warn({ reason }, 'outbox relay gave up leadership');
     options.onLeadership?.(false);
@@ -30,19 +44,23 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
   let stopped = false;
   let connected = false;
   let failures = 0;
-  let wake: (() => void) | undefined;
+  const pause = sleeper();
+  let sleepingForPoll = false;
+  let pollWanted = false;
+  let lastPollAt = 0;
+  const nextPollAllowedAt = () => lastPollAt + options.minPollGapMs;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  // Only this sleep is cut short by a wake: the standby's and the failures' backoff keep their length.
+  const sleepUntilPoll = async () => {
+    sleepingForPoll = true;
+    await pause.sleep(pollWanted ? Math.max(0, nextPollAllowedAt() - Date.now()) : options.pollIntervalMs);
+    sleepingForPoll = false;
+  };
 
   /** Publishes one batch; returns how many rows it published. */
   const publishBatch = async (): Promise<number> => {
+    pollWanted = false;
+    lastPollAt = Date.now();
     const rows = await fetchUnpublished(q, options.batchSize);
     if (rows.length === 0) return 0;
     await awaitDurableCommits(q);
@@ -87,13 +105,13 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
         const leading = await leadership.tryLead();
         options.onLeadership?.(leading);
         if (!leading) {
-          await sleep(Math.max(options.pollIntervalMs, 1_000));
+          await pause.sleep(Math.max(options.pollIntervalMs, 1_000));
           continue;
         }
         const published = await publishBatch();
         if (failures > 0) logger.info({ after: failures }, 'outbox relay recovered');
         failures = 0;
-        if (published < options.batchSize) await sleep(options.pollIntervalMs);
+        if (published < options.batchSize) await sleepUntilPoll();
       } catch (err) {
         failures += 1;
         options.onError?.(err);
@@ -102,16 +120,20 @@ export function startOutboxRelay(pool: Pool, producer: Producer, logger: Logger,
           connected = false;
           await producer.disconnect().catch(() => undefined);
         }
-        await sleep(backoffMs(failures));
+        await pause.sleep(backoffMs(failures));
       }
     }
   };
   const running = loop();
 
   return {
+    wake() {
+      pollWanted = true;
+      if (sleepingForPoll) pause.endBy(nextPollAllowedAt());
+    },
     async stop() {
       stopped = true;
-      wake?.();
+      pause.end();
       await running;
       await leadership.release();
       options.onLeadership?.(false);

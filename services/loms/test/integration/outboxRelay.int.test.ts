@@ -114,6 +114,7 @@ describe('outbox relay', () => {
       topics: { orderStatus: topic, stockLevels: 'loms.stock-levels' },
       batchSize: 100,
       pollIntervalMs: 20,
+      minPollGapMs: 0,
       sendTimeoutMs: 2_000,
     };
     const pools = [new Pool({ connectionString: server.databaseUrl, max: 3 }), new Pool({ connectionString: server.databaseUrl, max: 3 })];
@@ -148,4 +149,33 @@ describe('outbox relay', () => {
       await Promise.all(pools.map((p) => p.end()));
     }
   }, 60_000);
+});
+
+describe('outbox relay, woken by the commits of its LOMS', () => {
+  it('publishes a change at once instead of after the poll interval', async () => {
+    await server.stop();
+    server = await startLomsTestServer(
+      {
+        OUTBOX_RELAY_ENABLED: 'true',
+        KAFKA_BROKERS: broker.brokers.join(','),
+        OUTBOX_POLL_INTERVAL: '1h',
+        OUTBOX_MIN_POLL_GAP: '0ms',
+        OUTBOX_SEND_TIMEOUT: '2s',
+      },
+      server.databaseUrl,
+    );
+    await expect.poll(unpublished, { timeout: 10_000 }).toBe(0);
+    const collector = await collectTopic(broker.brokers, topic);
+    try {
+      const paid = await server.call((c) => c.createOrder, { userId: 4, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
+      await server.call((c) => c.orderPayed, { orderId: paid.orderId });
+      const cancelled = await server.call((c) => c.createOrder, { userId: 4, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
+      await server.call((c) => c.cancelOrder, { orderId: cancelled.orderId });
+      const keys = [String(paid.orderId), String(cancelled.orderId)];
+      await collector.waitFor("both orders' two events", (ms) => ms.filter((m) => keys.includes(m.key)).length >= 4, 10_000);
+      await expect.poll(unpublished, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await collector.stop();
+    }
+  }, 30_000);
 });
