@@ -19,6 +19,7 @@ export const lomsConfigSchema = z.object({
   CANCELLER_ENABLED: boolFlag(true),
   CANCELLER_INTERVAL: durationMs('1s'),
   CANCELLER_BATCH_SIZE: positiveInt(500),
+  CANCELLER_CONCURRENCY: positiveInt(2),
   STUCK_NEW_ORDER_AFTER: durationMs('1m'),
   KAFKA_BROKERS: kafkaBrokers,
   ORDER_STATUS_TOPIC: z.string().min(1).default('loms.order-status'),

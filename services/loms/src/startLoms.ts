@@ -70,6 +70,7 @@ export function startLoms(config: LomsConfig, logger: Logger): Promise<LomsHandl
         ? startOrderCanceller(deps, logger, {
             intervalMs: config.CANCELLER_INTERVAL,
             batchSize: config.CANCELLER_BATCH_SIZE,
+            concurrency: config.CANCELLER_CONCURRENCY,
             stuckNewAfterMs: config.STUCK_NEW_ORDER_AFTER,
             onBatch: (result) => {
               metrics.cancellerRun('ok');

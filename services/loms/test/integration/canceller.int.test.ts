@@ -91,7 +91,7 @@ describe('timeout canceller', () => {
     expect((await stockRows(server.pool, 901))[0]).toEqual({ warehouseId: 1, total: 100 - paid, reserved: 0 });
   });
 
-  it('cancels each of 1,000 expired orders exactly once when three cancellers share the database', async () => {
+  it('cancels each of 1,000 expired orders exactly once when three cancellers of two batches at a time share the database', async () => {
     await setStock(server.pool, [{ sku: 902, warehouseId: 2, total: 5_000 }]);
     const userIds = Array.from({ length: 1000 }, (_, i) => 10_000 + i);
     // Expired orders made directly in the database: the subject here is the canceller.
@@ -121,6 +121,7 @@ describe('timeout canceller', () => {
       startOrderCanceller(lomsDeps(db, { paymentTimeoutMs: 1_000, allocationStrategy: 'priority' }), logger, {
         intervalMs: 20,
         batchSize: 50,
+        concurrency: 2,
         stuckNewAfterMs: 60_000,
         onError: (e) => errors.push(e),
       }),
