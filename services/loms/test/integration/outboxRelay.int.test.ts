@@ -149,6 +149,46 @@ describe('outbox relay', () => {
       await Promise.all(pools.map((p) => p.end()));
     }
   }, 60_000);
+
+  it('publishes a backlog of many batches, each event once and in order per order', async () => {
+    // The server's relay is off since the test above.
+    const ids: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const { orderId } = await server.call((c) => c.createOrder, { userId: 5, items: [{ sku: 1, count: 1 }], idempotencyKey: '' });
+      await server.call((c) => c.orderPayed, { orderId });
+      ids.push(orderId);
+    }
+    expect(await unpublished()).toBe(120);
+    const logger = createLogger('test', 'silent');
+    const pool = new Pool({ connectionString: server.databaseUrl, max: 4 });
+    const collector = await collectTopic(broker.brokers, topic);
+    let published = 0;
+    const relay = startOutboxRelay(
+      pool,
+      createKafka({ clientId: 'relay-backlog', brokers: broker.brokers, logger }).producer({ allowAutoTopicCreation: true }),
+      logger,
+      {
+        topics: { orderStatus: topic, stockLevels: 'loms.stock-levels' },
+        batchSize: 10,
+        pollIntervalMs: 20,
+        minPollGapMs: 0,
+        sendTimeoutMs: 2_000,
+        onPublished: (n) => (published += n),
+      },
+    );
+    try {
+      await expect.poll(unpublished, { timeout: 20_000 }).toBe(0);
+      const keys = new Set(ids.map(String));
+      await collector.waitFor('the backlog', (ms) => ms.filter((m) => keys.has(m.key)).length >= 120, 20_000);
+      expect(published).toBe(120);
+      expect(collector.messages.filter((m) => keys.has(m.key))).toHaveLength(120);
+      expectInOrderPerOrder(collector.messages, ids);
+    } finally {
+      await relay.stop();
+      await collector.stop();
+      await pool.end();
+    }
+  }, 60_000);
 });
 
 describe('outbox relay, woken by the commits of its LOMS', () => {
