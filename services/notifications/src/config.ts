@@ -22,7 +22,7 @@ export const notificationsConfigSchema = z
     KAFKA_CLIENT_ID: z.string().min(1).default('notifications'),
     KAFKA_GROUP_ID: z.string().min(1).default('notifications'),
     KAFKA_SESSION_TIMEOUT: durationMs('10s'),
-    KAFKA_FETCH_MAX_WAIT: durationMs('100ms'),
+    KAFKA_FETCH_MAX_WAIT: durationMs('50ms'),
     ORDER_STATUS_TOPIC: z.string().min(1).default('loms.order-status'),
     RECORD_BATCH_SIZE: positiveInt(500),
     NOTIFY_WEBHOOK_URL: z
