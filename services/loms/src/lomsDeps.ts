@@ -70,8 +70,10 @@ export function lomsDeps(
       },
       async changeStatusIfUnchanged(event, settlement) {
         const applied = await changeInBatch({ event, settlement });
-        if (applied) outboxWritten();
-        if (applied) metrics?.statusChanged(event.previousStatus, event.status);
+        if (applied) {
+          outboxWritten();
+          metrics?.statusChanged(event.previousStatus, event.status);
+        }
         return applied;
       },
       async changeStatusesIfUnchanged(tx, events, settlement) {

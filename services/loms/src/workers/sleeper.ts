@@ -7,7 +7,7 @@ export interface Sleeper {
   end(): void;
 }
 
-export function sleeper(now: () => number = Date.now): Sleeper {
+export function sleeper(): Sleeper {
   let current: { dueMs: number; timer: NodeJS.Timeout; resolve: () => void } | undefined;
   const end = () => {
     if (!current) return;
@@ -20,13 +20,13 @@ export function sleeper(now: () => number = Date.now): Sleeper {
     sleep: (ms) =>
       new Promise<void>((resolve) => {
         end();
-        current = { dueMs: now() + ms, timer: setTimeout(end, ms), resolve };
+        current = { dueMs: Date.now() + ms, timer: setTimeout(end, ms), resolve };
       }),
     endBy(atMs) {
       if (!current || current.dueMs <= atMs) return;
       clearTimeout(current.timer);
       current.dueMs = atMs;
-      current.timer = setTimeout(end, Math.max(0, atMs - now()));
+      current.timer = setTimeout(end, Math.max(0, atMs - Date.now()));
     },
     end,
   };
