@@ -68,4 +68,4 @@ EXPOSE 50051 50052 50053 50054 8081 8082 8083 8084
 # grpc.health.v1.Health/Check over TLS with the client certificate; compose checks its services on /readyz instead.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "build/jobs/grpc-health.js"]
 # compose overrides this per service; the default starts Checkout.
-CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "--max-semi-space-size=16", "services/checkout/dist/main.js"]
+CMD ["node", "--enable-source-maps", "--max-old-space-size=128", "--max-semi-space-size=8", "services/checkout/dist/main.js"]
