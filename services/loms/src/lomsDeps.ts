@@ -1,16 +1,16 @@
 // Wires the use cases' ports to PostgreSQL (and its clock), the process's ids and trace context, coalesces
-// concurrent CreateOrder calls into batches, and counts status changes once their transaction has committed
-// (and tells the outbox relay that there is something to publish).
+// concurrent CreateOrder calls, status changes and the reads they decide from into batches, and counts status
+// changes once their transaction has committed (and tells the outbox relay that there is something to publish).
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import { coalescer, type Database, type Queryable } from '@shop/platform';
 import type { LomsDeps, Tx } from './app/ports';
 import type { AllocationStrategy } from './domain/allocation';
 import type { OrderStatusChanged } from './domain/statusChange';
-import type { LomsMetrics } from './observability/metrics';
+import type { BatchedOperation, LomsMetrics } from './observability/metrics';
 import { databaseClock } from './storage/databaseClock';
 import { orderBatchWriter } from './storage/orderBatches';
-import { orderRepository, statusChangeBatchWriter } from './storage/orders';
+import { orderReadBatcher, orderRepository, statusChangeBatchWriter } from './storage/orders';
 import { inventoryRepository } from './storage/inventory';
 import { stockRepository } from './storage/stocks';
 
@@ -29,7 +29,7 @@ export function lomsDeps(
   const writtenIn = new WeakMap<Tx, OrderStatusChanged[]>();
   const orders = orderRepository(db.pool);
   const batches = options.orderBatches ?? { maxSize: 64, inFlight: 2, maxWaiting: 10_000 };
-  const inBatches = <In, Out>(operation: 'create_order' | 'status_change', run: (batch: In[]) => Promise<Out[]>) =>
+  const inBatches = <In, Out>(operation: BatchedOperation, run: (batch: In[]) => Promise<Out[]>) =>
     coalescer({
       run,
       maxBatch: batches.maxSize,
@@ -40,6 +40,7 @@ export function lomsDeps(
     });
   const createInBatch = inBatches('create_order', orderBatchWriter(db.pool, options.allocationStrategy));
   const changeInBatch = inBatches('status_change', statusChangeBatchWriter(db.pool));
+  const readInBatch = inBatches('order_read', orderReadBatcher(db.pool));
   const inventory = inventoryRepository(db.pool);
   const outboxWritten = options.onOutboxWritten ?? (() => undefined);
   return {
@@ -56,6 +57,7 @@ export function lomsDeps(
     },
     orders: {
       ...orders,
+      getWithClock: readInBatch,
       async createReservingStock(order) {
         const outcome = await createInBatch(order);
         if (outcome.kind !== 'keyTaken') outboxWritten();

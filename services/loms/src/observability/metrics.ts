@@ -4,6 +4,10 @@ import type { Queryable } from '@shop/platform';
 import type { OrderStatus } from '../domain/orderStatus';
 import { outboxBacklog } from '../storage/outboxRelayQueries';
 
+/** What LOMS coalesces into batches: CreateOrder calls, status changes, and the reads status changes decide from. */
+export const batchedOperations = ['create_order', 'status_change', 'order_read'] as const;
+export type BatchedOperation = (typeof batchedOperations)[number];
+
 export interface LomsMetrics {
   orderCreated(result: 'awaiting_payment' | 'failed', shortSkus: number): void;
   statusChanged(from: OrderStatus, to: OrderStatus): void;
@@ -14,7 +18,7 @@ export interface LomsMetrics {
   outboxDeleted(rows: number): void;
   relayActive(active: boolean): void;
   stockDrift(rows: number): void;
-  batchStarted(operation: 'create_order' | 'status_change', size: number): void;
+  batchStarted(operation: BatchedOperation, size: number): void;
 }
 
 export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetrics {
@@ -76,7 +80,7 @@ export function createLomsMetrics(registry: Registry, db: Queryable): LomsMetric
   for (const result of ['awaiting_payment', 'failed']) ordersCreated.inc({ result }, 0);
   for (const result of ['ok', 'error']) cancellerRuns.inc({ result }, 0);
   for (const reason of ['expired', 'stuck_new']) cancelledOrders.inc({ reason }, 0);
-  for (const operation of ['create_order', 'status_change']) batchSizes.zero({ operation });
+  for (const operation of batchedOperations) batchSizes.zero({ operation });
   return {
     orderCreated(result, shortSkus) {
       ordersCreated.inc({ result });

@@ -1,14 +1,14 @@
-// The orders table: status changes in one statement, for one call's batch or the canceller's, reads and locks
-// (creation: orderBatches.ts).
+// The orders table: status changes in one statement, for a batch of calls or the canceller's, the read they decide
+// from (for a batch of calls, also one statement), other reads and locks (creation: orderBatches.ts).
 import type { Pool } from 'pg';
 import type { Queryable } from '@shop/platform';
 import type { OrderRepository, ReservationSettlement, Tx } from '../app/ports';
-import type { Order } from '../domain/order';
+import type { Order, OrderId } from '../domain/order';
 import type { OrderStatusChanged } from '../domain/statusChange';
 import { orderColumns, toOrder, type OrderRow } from './orderRows';
 import { statusChangeStatement } from './statusChangeStatement';
 
-export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReservingStock' | 'changeStatusIfUnchanged'> {
+export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReservingStock' | 'changeStatusIfUnchanged' | 'getWithClock'> {
   const q = (tx: Tx | undefined): Queryable => (tx as Queryable | undefined) ?? (pool as unknown as Queryable);
   const one = async (tx: Tx | undefined, name: string, text: string, values: unknown[]): Promise<Order | undefined> => {
     const { rows } = await q(tx).query<OrderRow>({ name, text, values });
@@ -21,16 +21,6 @@ export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReserv
 
   return {
     getById: (tx, id) => one(tx, 'loms_order_by_id', `SELECT ${orderColumns} FROM orders WHERE id = $1`, [id]),
-
-    async getWithClock(id) {
-      const { rows } = await pool.query<OrderRow & { read_at: Date }>({
-        name: 'loms_order_with_clock',
-        text: `SELECT ${orderColumns}, now() AS read_at FROM orders WHERE id = $1`,
-        values: [id],
-      });
-      const row = rows[0];
-      return row && { order: toOrder(row), now: row.read_at };
-    },
 
     changeStatusesIfUnchanged: async (tx, events, settlement) =>
       (
@@ -70,6 +60,21 @@ export function orderRepository(pool: Pool): Omit<OrderRepository, 'createReserv
          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [createdBefore, limit],
       ),
+  };
+}
+
+type OrderWithClock = { order: Order; now: Date } | undefined;
+
+/** The batch form of getWithClock: the orders of a batch of calls, and the clock, read by one statement. */
+export function orderReadBatcher(pool: Pool): (ids: OrderId[]) => Promise<OrderWithClock[]> {
+  return async (ids) => {
+    const { rows } = await pool.query<OrderRow & { read_at: Date }>({
+      name: 'loms_orders_with_clock',
+      text: `SELECT ${orderColumns}, now() AS read_at FROM orders WHERE id = ANY ($1::bigint[])`,
+      values: [ids],
+    });
+    const byId = new Map(rows.map((row) => [Number(row.id), { order: toOrder(row), now: row.read_at }]));
+    return ids.map((id) => byId.get(id));
   };
 }
 

@@ -51,12 +51,17 @@ describe('concurrent orders on one SKU', () => {
 
     const ids = created.map((o) => o.orderId);
     const changeBatchesBefore = await multiOrderBatches(server.handle.registry, 'status_change');
+    const readBatchesBefore = await multiOrderBatches(server.handle.registry, 'order_read');
+    // An unknown order among them is read in a batch with the others and is its own NOT_FOUND.
+    const unknown = server.call((c) => c.orderPayed, { orderId: Math.max(...ids) + 1_000 }).catch((err: grpc.ServiceError) => err.code);
     await Promise.all(
       ids.map((orderId, i) =>
         i % 2 === 0 ? server.call((c) => c.orderPayed, { orderId }) : server.call((c) => c.cancelOrder, { orderId }),
       ),
     );
+    expect(await unknown).toBe(grpc.status.NOT_FOUND);
     expect(await multiOrderBatches(server.handle.registry, 'status_change')).toBeGreaterThan(changeBatchesBefore);
+    expect(await multiOrderBatches(server.handle.registry, 'order_read')).toBeGreaterThan(readBatchesBefore);
     const after = await stockRows(server.pool, 500);
     expect(after.reduce((s, r) => s + r.total, 0)).toBe(50 - 25);
     expect(after.reduce((s, r) => s + r.reserved, 0)).toBe(0);

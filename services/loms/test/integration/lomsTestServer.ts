@@ -11,6 +11,7 @@ import { freshDatabase, startInProcess } from '@shop/testkit';
 import { loadLomsConfig } from '../../src/config';
 import { seedStock } from '../../src/seed/seedStock';
 import { startLoms, type LomsHandle } from '../../src/startLoms';
+import type { BatchedOperation } from '../../src/observability/metrics';
 
 export interface LomsTestServer {
   handle: LomsHandle;
@@ -77,7 +78,7 @@ export function grpcCode(err: unknown): grpc.status | undefined {
 }
 
 /** How many batches of more than one call LOMS has sent, from its loms_batch_size histogram. */
-export async function multiOrderBatches(registry: Registry, operation: 'create_order' | 'status_change' = 'create_order'): Promise<number> {
+export async function multiOrderBatches(registry: Registry, operation: BatchedOperation = 'create_order'): Promise<number> {
   const values = ((await registry.getSingleMetric('loms_batch_size')?.get())?.values ?? []) as {
     metricName?: string;
     labels: Record<string, unknown>;
