@@ -1,5 +1,6 @@
-// A service's process: config read once, its logger (process warnings included), its start, and its end on SIGTERM or SIGINT (the stop
-// sequence, then exit) or when a part of it fails for good; a start-up that fails prints why and exits 1.
+// A service's process: config read once, its logger (Node's process warnings go to it too), its start, and its end
+// on SIGTERM or SIGINT (the stop sequence, then exit) or when a part of it fails for good; a start-up that fails
+// prints why and exits 1.
 import { createLogger, type Logger } from '../logger';
 import { exitProcess, onShutdownSignal } from '../shutdown';
 import { logProcessWarnings } from './processWarnings';
