@@ -1,4 +1,5 @@
-// Samples memory (VmRSS) and CPU time (utime + stime) of processes from /proc while a load runs.
+// Samples memory (VmRSS), CPU time (utime + stime) and the time spent waiting for a core (the scheduler's run
+// delay) of processes from /proc while a load runs.
 import fs from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux we run on. */
@@ -9,6 +10,8 @@ export interface ResourceFigures {
   peakRssMb: number;
   /** CPU used over the sampled window, in % of one core. */
   cpuPercent: number;
+  /** Time its threads were ready to run but waited for a core over the window, in % of one core. */
+  waitPercent: number;
 }
 
 export interface SampledGroup {
@@ -23,6 +26,19 @@ function readCpuTicks(pid: number): number {
     // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Nanoseconds the process's threads have waited in a run queue (the second field of each thread's schedstat). */
+function readRunDelayNs(pid: number): number {
+  try {
+    let total = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      total += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0);
+    }
+    return total;
   } catch {
     return 0;
   }
@@ -65,7 +81,15 @@ export function sampleResources(groups: SampledGroup[], intervalMs = 500): { sto
   const state = groups.map((g) => {
     const pids = g.pids();
     const firstTicks = new Map(pids.map((pid) => [pid, readCpuTicks(pid)]));
-    return { group: g, firstTicks, lastTicks: new Map(firstTicks), peakRssKb: pids.reduce((sum, pid) => sum + readRssKb(pid), 0) };
+    const firstDelay = new Map(pids.map((pid) => [pid, readRunDelayNs(pid)]));
+    return {
+      group: g,
+      firstTicks,
+      lastTicks: new Map(firstTicks),
+      firstDelay,
+      lastDelay: new Map(firstDelay),
+      peakRssKb: pids.reduce((sum, pid) => sum + readRssKb(pid), 0),
+    };
   });
   const sample = () => {
     for (const s of state) {
@@ -75,6 +99,9 @@ export function sampleResources(groups: SampledGroup[], intervalMs = 500): { sto
         const ticks = readCpuTicks(pid);
         if (!s.firstTicks.has(pid)) s.firstTicks.set(pid, 0);
         if (ticks > 0) s.lastTicks.set(pid, ticks);
+        const delay = readRunDelayNs(pid);
+        if (!s.firstDelay.has(pid)) s.firstDelay.set(pid, 0);
+        if (delay > 0) s.lastDelay.set(pid, delay);
       }
       s.peakRssKb = Math.max(s.peakRssKb, rss);
     }
@@ -89,9 +116,12 @@ export function sampleResources(groups: SampledGroup[], intervalMs = 500): { sto
       for (const s of state) {
         let ticks = 0;
         for (const [pid, last] of s.lastTicks) ticks += last - (s.firstTicks.get(pid) ?? 0);
+        let delayNs = 0;
+        for (const [pid, last] of s.lastDelay) delayNs += last - (s.firstDelay.get(pid) ?? 0);
         figures[s.group.name] = {
           peakRssMb: Math.round(s.peakRssKb / 102.4) / 10,
           cpuPercent: Math.round((ticks / ticksPerSecond / seconds) * 1000) / 10,
+          waitPercent: percentOfCore(delayNs, seconds),
         };
       }
       return figures;
@@ -99,9 +129,12 @@ export function sampleResources(groups: SampledGroup[], intervalMs = 500): { sto
   };
 }
 
-/** This process (the load generator), from Node's own counters. */
+const percentOfCore = (ns: number, seconds: number) => Math.round((ns / 1e9 / seconds) * 1000) / 10;
+
+/** This process (the load generator), from Node's own counters and its threads' run delay. */
 export function sampleSelf(): { stop(): ResourceFigures } {
   const start = process.cpuUsage();
+  const startDelay = readRunDelayNs(process.pid);
   const startedAt = performance.now();
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 500);
@@ -113,6 +146,7 @@ export function sampleSelf(): { stop(): ResourceFigures } {
       return {
         peakRssMb: Math.round(Math.max(peak, process.memoryUsage.rss()) / 1024 / 102.4) / 10,
         cpuPercent: Math.round(((used.user + used.system) / 1e6 / seconds) * 1000) / 10,
+        waitPercent: percentOfCore(readRunDelayNs(process.pid) - startDelay, seconds),
       };
     },
   };

@@ -111,6 +111,8 @@ tables lives in \`bench/report/\`.${apart}
 - The load generator (\`bench/loadgen/runLoad.ts\`) keeps a fixed number of operations in flight over one TLS gRPC
   channel, for ${timing.warmupMs / 1000} s of warm-up (dropped) then ${timing.durationMs / 1000} s measured, at most
   ${timing.maxCalls.toLocaleString('en-US')} operations per point; latencies go into an HDR histogram (hdr-histogram-js).
+- Each process's CPU (utime + stime), peak resident memory and the time its threads waited for a core (the scheduler's
+  run delay in \`/proc/<pid>/task/*/schedstat\`) are read from \`/proc\` every 500 ms (\`bench/infra/resourceSampler.ts\`).
 - The ceiling is pgbench running the one-order CreateOrder statement LOMS sent before it coalesced orders
   (\`bench/sql/create_order.sql\`, \`hot_sku.sql\`, generated from \`bench/sql/oneOrderStatement.ts\`), one order a
   transaction, against the same database, at the same concurrency, right before the service point; its

@@ -6,11 +6,12 @@ import { lomsBenchClient, type LomsBenchClient } from '../loadgen/benchClients';
 import type { LoadResult } from '../loadgen/runLoad';
 import { runPgbench, type PgbenchMode } from '../infra/pgbench';
 import { seedBenchStock } from '../infra/seedBenchData';
-import { startService, type RunningService } from '../infra/serviceProcess';
+import { startService } from '../infra/serviceProcess';
 import { checkStock } from '../infra/stockInvariants';
 import { createOrderScript, scriptFiles, skuRanges } from '../sql/ceilingScripts';
 import type { ResourceFigures } from '../infra/resourceSampler';
 import {
+  coreWaitPerOperationTable,
   cpuPerOperationTable,
   fmt,
   latencyCells,
@@ -19,9 +20,11 @@ import {
   randomOrderItems,
   uniqueUser,
   type BenchContext,
+  type SampledProcess,
   type ScenarioResult,
 } from './scenarioKit';
 import { profiledRun, profileTables } from './profiledRun';
+import { transportEchoPoints, transportTable } from './transportBound';
 
 export const concurrencies = [1, 16, 64] as const;
 
@@ -62,7 +65,7 @@ export const lomsEnv = (ctx: BenchContext, url: string, relay: boolean) => ({
 /** The create-order load through `client` while `services` (the LOMS processes it reaches) are sampled. */
 export function createOrderLoad(
   ctx: BenchContext,
-  services: RunningService[],
+  services: SampledProcess[],
   client: LomsBenchClient,
   concurrency: number,
   label: string,
@@ -76,7 +79,7 @@ export function createOrderLoad(
   });
 }
 
-async function loadCreateOrder(ctx: BenchContext, loms: RunningService, concurrency: number, label: string) {
+async function loadCreateOrder(ctx: BenchContext, loms: SampledProcess & { grpcAddress: string }, concurrency: number, label: string) {
   const client = lomsBenchClient(loms.grpcAddress);
   try {
     return await createOrderLoad(ctx, [loms], client, concurrency, label);
@@ -121,12 +124,20 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
     keptAs: 'loms-create-order',
     load: (loms) => loadCreateOrder(ctx, loms, 16, 'create-order 16 in flight, LOMS under --cpu-prof'),
   });
+  const echo = await transportEchoPoints(ctx, concurrencies, (server, c) =>
+    loadCreateOrder(ctx, server, c, `transport echo ${c} in flight`),
+  );
   const stock = await checkStock(url);
 
   const at16 = points.find((p) => p.concurrency === 16);
   const ratio16 = at16 ? at16.service.throughput / at16.ceiling.prepared.throughput : 0;
   const at64 = points.find((p) => p.concurrency === 64);
   const ratio64 = at64 ? at64.service.throughput / at64.ceiling.prepared.throughput : 0;
+  const perOperation = points.map((p) => ({
+    label: `${p.concurrency} in flight`,
+    throughput: p.service.throughput,
+    resources: p.resources,
+  }));
   return {
     name: 'create-order',
     title: 'create-order: CreateOrder, 3 random SKUs of 10,000 x 2 warehouses',
@@ -173,10 +184,9 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
           ],
         ],
       },
-      cpuPerOperationTable(
-        'CPU per order of each process at each point (LOMS relay off; PostgreSQL is all its processes).',
-        points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.service.throughput, resources: p.resources })),
-      ),
+      cpuPerOperationTable('CPU per order of each process at each point (LOMS relay off; PostgreSQL is all its processes).', perOperation),
+      coreWaitPerOperationTable(perOperation),
+      transportTable(echo, points),
       ...profileTables('LOMS', '16 orders in flight', profile),
     ],
     resources,
@@ -206,7 +216,7 @@ export async function createOrderScenario(ctx: BenchContext): Promise<ScenarioRe
     notes: [
       `Stock after the run: ${stock.oversoldRows} oversold rows, ${stock.unbalancedRows} rows whose reserved units differ from their reservations, ${stock.driftRows} rows off their movement ledger.`,
     ],
-    raw: { points, withRelay: withRelay.load, profile, stock },
+    raw: { points, withRelay: withRelay.load, echo, profile, stock },
   };
 }
 

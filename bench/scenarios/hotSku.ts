@@ -9,6 +9,7 @@ import { checkStock } from '../infra/stockInvariants';
 import { hotSku, scriptFiles } from '../sql/ceilingScripts';
 import type { ResourceFigures } from '../infra/resourceSampler';
 import {
+  coreWaitPerOperationTable,
   cpuPerOperationTable,
   fmt,
   latencyCells,
@@ -67,6 +68,11 @@ export async function hotSkuScenario(ctx: BenchContext): Promise<ScenarioResult>
   const stock = await checkStock(url, hotSku);
   const at16 = points.find((p) => p.concurrency === 16);
   const ratio16 = at16 ? at16.service.throughput / at16.ceiling.throughput : 0;
+  const perOperation = points.map((p) => ({
+    label: `${p.concurrency} in flight`,
+    throughput: p.service.throughput,
+    resources: p.resources,
+  }));
   return {
     name: 'hot-sku',
     title: `hot-sku: every order reserves SKU ${hotSku} (one contended row)`,
@@ -84,10 +90,8 @@ export async function hotSkuScenario(ctx: BenchContext): Promise<ScenarioResult>
           fmt.pct(p.service.throughput / p.ceiling.throughput),
         ]),
       },
-      cpuPerOperationTable(
-        'CPU per order of each process at each point.',
-        points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.service.throughput, resources: p.resources })),
-      ),
+      cpuPerOperationTable('CPU per order of each process at each point.', perOperation),
+      coreWaitPerOperationTable(perOperation),
     ],
     resources,
     verdicts: [

@@ -15,7 +15,10 @@ export function lomsSummed(resources: Record<string, ResourceFigures>): Record<s
   const loms = Object.entries(resources).filter(([name]) => lomsLabel.test(name));
   const others = Object.entries(resources).filter(([name]) => !lomsLabel.test(name));
   const sum = (key: keyof ResourceFigures) => Math.round(loms.reduce((total, [, f]) => total + f[key], 0) * 10) / 10;
-  return { 'loms (all replicas)': { peakRssMb: sum('peakRssMb'), cpuPercent: sum('cpuPercent') }, ...Object.fromEntries(others) };
+  return {
+    'loms (all replicas)': { peakRssMb: sum('peakRssMb'), cpuPercent: sum('cpuPercent'), waitPercent: sum('waitPercent') },
+    ...Object.fromEntries(others),
+  };
 }
 
 function throughputTable(points: ReplicasPoint[], ceilings: { concurrency: number; prepared: LoadResult }[]): Table {

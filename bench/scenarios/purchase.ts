@@ -10,6 +10,7 @@ import { checkStock } from '../infra/stockInvariants';
 import { skuRanges } from '../sql/ceilingScripts';
 import type { ResourceFigures } from '../infra/resourceSampler';
 import {
+  coreWaitPerOperationTable,
   cpuPerOperationTable,
   fmt,
   latencyCells,
@@ -88,6 +89,7 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
   const stock = await checkStock(lomsUrl);
   const at1 = points.find((p) => p.concurrency === 1);
   const at16 = points.find((p) => p.concurrency === 16);
+  const perOperation = points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.load.throughput, resources: p.resources }));
   return {
     name: 'purchase',
     title: 'purchase: AddToCart x3 + Purchase through Checkout',
@@ -104,10 +106,8 @@ export async function purchaseScenario(ctx: BenchContext): Promise<ScenarioResul
           String(p.load.errors),
         ]),
       },
-      cpuPerOperationTable(
-        'CPU per purchase (3 AddToCart + Purchase) of each process at each point.',
-        points.map((p) => ({ label: `${p.concurrency} in flight`, throughput: p.load.throughput, resources: p.resources })),
-      ),
+      cpuPerOperationTable('CPU per purchase (3 AddToCart + Purchase) of each process at each point.', perOperation),
+      coreWaitPerOperationTable(perOperation),
       ...profileTables('Checkout', '16 purchases in flight', profile),
     ],
     resources,

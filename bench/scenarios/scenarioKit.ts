@@ -55,14 +55,23 @@ export type Scenario = (ctx: BenchContext) => Promise<ScenarioResult>;
 export function mergeResources(into: Record<string, ResourceFigures>, from: Record<string, ResourceFigures>): void {
   for (const [name, f] of Object.entries(from)) {
     const seen = into[name];
-    into[name] = seen ? { peakRssMb: Math.max(seen.peakRssMb, f.peakRssMb), cpuPercent: Math.max(seen.cpuPercent, f.cpuPercent) } : f;
+    into[name] = seen
+      ? {
+          peakRssMb: Math.max(seen.peakRssMb, f.peakRssMb),
+          cpuPercent: Math.max(seen.cpuPercent, f.cpuPercent),
+          waitPercent: Math.max(seen.waitPercent, f.waitPercent),
+        }
+      : f;
   }
 }
+
+/** What a load point samples of a process under load: its pid, and why it is gone if it crashed. */
+export type SampledProcess = Pick<RunningService, 'label' | 'pid' | 'failure'>;
 
 /** Runs one load point while sampling the services, PostgreSQL and this process. */
 export async function measuredLoad(
   ctx: BenchContext,
-  services: RunningService[],
+  services: SampledProcess[],
   options: Omit<LoadOptions, 'durationMs' | 'warmupMs' | 'maxCalls'> & Partial<BenchTiming>,
 ): Promise<{ load: LoadResult; resources: Record<string, ResourceFigures> }> {
   const sampler = sampleResources([
@@ -78,24 +87,38 @@ export async function measuredLoad(
   return { load, resources };
 }
 
-/**
- * Milliseconds of CPU each process spent per operation at each point: its mean CPU over the point (% of one
- * core) over the operations per second, so every ratio can be read through to where the CPU went.
- */
-export function cpuPerOperationTable(
-  caption: string,
-  points: { label: string; throughput: number; resources: Record<string, ResourceFigures> }[],
-): Table {
+type OperationPoint = { label: string; throughput: number; resources: Record<string, ResourceFigures> };
+
+function perOperationTable(caption: string, points: OperationPoint[], figure: 'cpuPercent' | 'waitPercent', unit: string): Table {
   const processes = [...new Set(points.flatMap((p) => Object.keys(p.resources)))];
   return {
     caption,
-    headers: ['point', 'ops/s', ...processes.map((name) => `${name} ms CPU/op`), 'all ms CPU/op'],
+    headers: ['point', 'ops/s', ...processes.map((name) => `${name} ${unit}`), `all ${unit}`],
     rows: points.map((p) => {
-      const perOp = processes.map((name) => ((p.resources[name]?.cpuPercent ?? 0) * 10) / Math.max(p.throughput, 1e-9));
+      const perOp = processes.map((name) => ((p.resources[name]?.[figure] ?? 0) * 10) / Math.max(p.throughput, 1e-9));
       return [p.label, fmt.rate(p.throughput), ...perOp.map((ms) => ms.toFixed(2)), perOp.reduce((a, b) => a + b, 0).toFixed(2)];
     }),
   };
 }
+
+/**
+ * Milliseconds of CPU each process spent per operation at each point: its mean CPU over the point (% of one
+ * core) over the operations per second, so every ratio can be read through to where the CPU went.
+ */
+export const cpuPerOperationTable = (caption: string, points: OperationPoint[]): Table =>
+  perOperationTable(caption, points, 'cpuPercent', 'ms CPU/op');
+
+/**
+ * Milliseconds per operation each process's threads were ready to run but waited for a core: on cores that the
+ * service, PostgreSQL and the load generator share, the queueing that the CPU table does not show.
+ */
+export const coreWaitPerOperationTable = (points: OperationPoint[]): Table =>
+  perOperationTable(
+    "Time per operation each process's threads were ready to run but waited for a core (the scheduler's run delay, summed over threads from /proc/<pid>/task/*/schedstat), at the same points.",
+    points,
+    'waitPercent',
+    'ms waiting/op',
+  );
 
 export const fmt = {
   rate: (n: number) => Math.round(n).toLocaleString('en-US'),
