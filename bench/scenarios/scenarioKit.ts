@@ -89,13 +89,17 @@ export async function measuredLoad(
 
 type OperationPoint = { label: string; throughput: number; resources: Record<string, ResourceFigures> };
 
+/** Milliseconds of a process's CPU (or wait for a core) per operation: its share of a core over the operations per second. */
+export const msPerOperation = (figures: ResourceFigures | undefined, figure: 'cpuPercent' | 'waitPercent', throughput: number): number =>
+  ((figures?.[figure] ?? 0) * 10) / Math.max(throughput, 1e-9);
+
 function perOperationTable(caption: string, points: OperationPoint[], figure: 'cpuPercent' | 'waitPercent', unit: string): Table {
   const processes = [...new Set(points.flatMap((p) => Object.keys(p.resources)))];
   return {
     caption,
     headers: ['point', 'ops/s', ...processes.map((name) => `${name} ${unit}`), `all ${unit}`],
     rows: points.map((p) => {
-      const perOp = processes.map((name) => ((p.resources[name]?.[figure] ?? 0) * 10) / Math.max(p.throughput, 1e-9));
+      const perOp = processes.map((name) => msPerOperation(p.resources[name], figure, p.throughput));
       return [p.label, fmt.rate(p.throughput), ...perOp.map((ms) => ms.toFixed(2)), perOp.reduce((a, b) => a + b, 0).toFixed(2)];
     }),
   };

@@ -4,7 +4,7 @@
 import type { LoadResult } from '../loadgen/runLoad';
 import { startTransportEcho } from '../infra/transportEchoProcess';
 import type { ResourceFigures } from '../infra/resourceSampler';
-import { fmt, latencyCells, type BenchContext, type SampledProcess, type Table } from './scenarioKit';
+import { fmt, latencyCells, msPerOperation, type BenchContext, type SampledProcess, type Table } from './scenarioKit';
 
 export interface TransportPoint {
   concurrency: number;
@@ -29,7 +29,7 @@ export async function transportEchoPoints(
 }
 
 const cpuPerCall = (point: TransportPoint, process: string) =>
-  (((point.resources[process]?.cpuPercent ?? 0) * 10) / Math.max(point.load.throughput, 1e-9)).toFixed(2);
+  msPerOperation(point.resources[process], 'cpuPercent', point.load.throughput).toFixed(2);
 
 export function transportTable(
   echo: TransportPoint[],
