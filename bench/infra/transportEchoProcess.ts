@@ -2,9 +2,9 @@
 // hands it to a load point as the service to sample.
 import path from 'node:path';
 import { serviceNodeFlags, startChildProcess, trustEnv } from '@shop/devstack';
-import type { SampledProcess } from '../scenarios/scenarioKit';
+import type { ServedProcess } from '../scenarios/scenarioKit';
 
-export async function startTransportEcho(root: string): Promise<SampledProcess & { grpcAddress: string; stop(): Promise<void> }> {
+export async function startTransportEcho(root: string): Promise<ServedProcess> {
   let announce: (port: number) => void = () => undefined;
   const listening = new Promise<number>((resolve) => (announce = resolve));
   const child = startChildProcess({

@@ -22,6 +22,7 @@ import {
   type BenchContext,
   type SampledProcess,
   type ScenarioResult,
+  type ServedProcess,
 } from './scenarioKit';
 import { profiledRun, profileTables } from './profiledRun';
 import { transportEchoPoints, transportTable } from './transportBound';
@@ -79,7 +80,7 @@ export function createOrderLoad(
   });
 }
 
-async function loadCreateOrder(ctx: BenchContext, loms: SampledProcess & { grpcAddress: string }, concurrency: number, label: string) {
+async function loadCreateOrder(ctx: BenchContext, loms: ServedProcess, concurrency: number, label: string) {
   const client = lomsBenchClient(loms.grpcAddress);
   try {
     return await createOrderLoad(ctx, [loms], client, concurrency, label);

@@ -68,6 +68,9 @@ export function mergeResources(into: Record<string, ResourceFigures>, from: Reco
 /** What a load point samples of a process under load: its pid, and why it is gone if it crashed. */
 export type SampledProcess = Pick<RunningService, 'label' | 'pid' | 'failure'>;
 
+/** A sampled process that serves gRPC where a load can reach it: a service, or the transport echo. */
+export type ServedProcess = SampledProcess & Pick<RunningService, 'grpcAddress' | 'stop'>;
+
 /** Runs one load point while sampling the services, PostgreSQL and this process. */
 export async function measuredLoad(
   ctx: BenchContext,

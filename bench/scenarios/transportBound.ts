@@ -4,7 +4,7 @@
 import type { LoadResult } from '../loadgen/runLoad';
 import { startTransportEcho } from '../infra/transportEchoProcess';
 import type { ResourceFigures } from '../infra/resourceSampler';
-import { fmt, latencyCells, msPerOperation, type BenchContext, type SampledProcess, type Table } from './scenarioKit';
+import { fmt, latencyCells, msPerOperation, type BenchContext, type ServedProcess, type Table } from './scenarioKit';
 
 export interface TransportPoint {
   concurrency: number;
@@ -16,7 +16,7 @@ export interface TransportPoint {
 export async function transportEchoPoints(
   ctx: BenchContext,
   concurrencies: readonly number[],
-  load: (echo: SampledProcess & { grpcAddress: string }, concurrency: number) => Promise<Omit<TransportPoint, 'concurrency'>>,
+  load: (echo: ServedProcess, concurrency: number) => Promise<Omit<TransportPoint, 'concurrency'>>,
 ): Promise<TransportPoint[]> {
   const echo = await startTransportEcho(ctx.root);
   try {
